@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make figures` and `make test`. `make help` lists every target.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+KERNEL := two-new-party-building
+# The environment is reinstalled only when the pins change: the stamp is keyed on their hash.
+DEPS_HASH := $(shell cat pyproject.toml requirements-lock.txt | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.deps-$(DEPS_HASH)
+
+.PHONY: help setup data figures test lint lab bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements-lock.txt
+	@echo "Creating $(VENV) with $(PYTHON) and installing the pinned dependencies…"
+	@rm -f $(VENV)/.deps-*
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements-lock.txt -e '.[dev]'
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (two-new party-building)" >/dev/null
+	$(VENV)/bin/nbstripout --install --attributes .gitattributes 2>/dev/null || true
+	@touch $@
+
+setup: $(STAMP) ## Create .venv with the pinned dependencies, the package and the Jupyter kernel
+
+data: $(STAMP) ## Build data/processed/ from data/raw/ (cached on content hashes)
+	$(PY) -m helpers build
+
+figures: data ## Execute every notebook headless; write figures/, build/notebooks/, build/html/
+	$(PY) -m helpers notebooks
+
+test: $(STAMP) ## Run the whole test suite
+	$(PY) -m pytest
+
+lint: $(STAMP) ## ruff check and format check
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+lab: $(STAMP) ## Open JupyterLab with the project kernel
+	$(VENV)/bin/jupyter lab --notebook-dir=.
+
+bench: data ## Benchmark the pipeline: benchmarks/results.md and results.json
+	$(PY) benchmarks/run.py
+
+clean: ## Remove generated data, build outputs and caches (keeps .venv)
+	rm -rf data/processed data/interim build .pytest_cache .ruff_cache
+	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +

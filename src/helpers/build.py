@@ -1,0 +1,80 @@
+"""The pipeline: manifest → every table in ``data/processed/``, cached on content hashes, atomic."""
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from .config import CODEBOOK, DICT_DIR, MANIFEST, PROCESSED_DIR
+from .corpus import combine, read_report
+from .io import write_csv
+from .manifest import read_manifest
+
+STAMP = "_inputs.sha256"
+Frames = dict[str, pd.DataFrame]
+# Stages after the corpus: each takes the tables so far (and the build options) and returns new tables.
+STAGES: list[Callable[[Frames, dict], Frames]] = []
+
+
+def input_hash(manifest: Path, codebook: Path) -> str:
+    """Hash of everything a build reads: manifest, reports, dictionaries, codebook, the package code."""
+    files = [manifest, *(r.path for r in read_manifest(manifest)), codebook]
+    files += sorted(DICT_DIR.glob("*")) + sorted(Path(__file__).parent.rglob("*.py"))
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(str(f.name).encode() + b"\0" + (f.read_bytes() if f.is_file() else b"") + b"\0")
+    return digest.hexdigest()
+
+
+def build_frames(manifest: Path = MANIFEST, codebook: Path = CODEBOOK) -> Frames:
+    """Compute every table in memory (nothing is written)."""
+    frames = combine([read_report(r) for r in read_manifest(manifest)])
+    options = {"manifest": Path(manifest), "codebook": Path(codebook)}
+    for stage in STAGES:
+        frames |= stage(frames, options)
+    return frames
+
+
+def build(
+    manifest: Path = MANIFEST, out: Path = PROCESSED_DIR, codebook: Path = CODEBOOK, force: bool = False
+) -> bool:
+    """Write every table to ``out`` unless it is up to date; return True if it (re)built.
+
+    Tables go to a temp folder beside ``out`` that replaces it only when complete, so a failed build
+    leaves the previous outputs exactly as they were.
+    """
+    out = Path(out)
+    stamp = input_hash(Path(manifest), Path(codebook))
+    if not force and (out / STAMP).is_file() and (out / STAMP).read_text() == stamp:
+        return False
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        tmp.mkdir(parents=True)
+        for name, frame in build_frames(manifest, codebook).items():
+            write_csv(frame, tmp / f"{name}.csv")
+        (tmp / STAMP).write_text(stamp)
+        _swap(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return True
+
+
+def _swap(new: Path, out: Path) -> None:
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        os.replace(out, old)
+    os.replace(new, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def load_corpus(processed: Path = PROCESSED_DIR) -> Frames:
+    """The processed tables as DataFrames, building them first if they are missing or stale."""
+    build(out=processed)
+    return {
+        p.stem: pd.read_csv(p, dtype={"text": str}, keep_default_na=False)
+        for p in sorted(Path(processed).glob("*.csv"))
+    }

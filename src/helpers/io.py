@@ -1,0 +1,34 @@
+"""Atomic, deterministic writes: a temp file in the target folder, then a rename."""
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp_path)`` and move the result onto ``path`` only if it succeeded."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write UTF-8 text with LF line endings, atomically."""
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> Path:
+    """Write a UTF-8 CSV with a stable format (no index, LF endings), atomically."""
+    return write_atomic(path, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))

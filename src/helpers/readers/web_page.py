@@ -1,0 +1,62 @@
+"""A news web page saved as text: one paragraph per line, with the site's furniture around it.
+
+Lines are classified by the metadata patterns of Chinese news pages (matched on a simplified view, so
+traditional and simplified pages read alike): breadcrumb navigation (``>>``), share buttons, the
+date/source line, the author line (2–4 character names), editor line (``(责编:…)``), related-topics
+lists, QR-code prompts, photo captions (ending in the photographer's credit ``…摄``). The first line that
+is none of these is the title; bare lines (no clause punctuation) in the body are headings.
+"""
+
+import re
+
+from ..audit import AuditLog
+from ..normalize import to_simplified
+from .common import Block, ends_sentence, is_bare, is_name_list, numbered_lines
+
+_NAVIGATION = re.compile(r">>|»|›|^首页")
+_SHARE = re.compile(r"^(?:分享|分享到.*|打印|收藏|纠错|关闭窗口|字号.*)$")
+_QR = re.compile(r"扫一扫|二维码|扫码")
+_RELATED = re.compile(r"^(?:相关专题|相关新闻|相关阅读|相关链接|延伸阅读|推荐阅读)$")
+_LIST_ITEM = re.compile(r"^[·•]")
+_EDITOR = re.compile(r"^[（(]\s*责编\s*[:：].*[)）]$")
+_META = re.compile(r"来源\s*[:：]|^\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}")
+_CAPTION = re.compile(r"摄\s*$|摄影\s*[:：]|图片来源|供图\s*$")
+MAX_HEADING = 40
+
+
+def read(text: str, log: AuditLog) -> list[Block]:
+    """Blocks of a web page in page order, with sections; page furniture is labelled and logged."""
+    blocks: list[Block] = []
+    section, in_related, title_seen = 0, False, False
+    for n, line in numbered_lines(text):
+        view = to_simplified(line)
+        in_related = in_related or bool(_RELATED.match(view))
+        kind = _furniture(view, in_related)
+        if kind is None:
+            if not title_seen:
+                kind, title_seen = "title", True
+            elif blocks[-1].kind in ("title", "byline") and is_name_list(view):
+                kind = "byline"
+            elif _META.search(view):
+                kind = "meta"
+            elif _CAPTION.search(view):
+                kind = "caption"
+            elif is_bare(view) and not ends_sentence(view) and len(view) <= MAX_HEADING:
+                kind = "heading"
+            else:
+                kind = "body"
+        else:
+            log.add("label", line, kind)
+        section += kind == "heading"
+        blocks.append(Block(kind, line, [n], section))
+    return blocks
+
+
+def _furniture(view: str, in_related: bool) -> str | None:
+    if _EDITOR.match(view):
+        return "editor"
+    if in_related or _NAVIGATION.search(view) or _SHARE.match(view) or _QR.search(view):
+        return "boilerplate"
+    if _LIST_ITEM.match(view):
+        return "boilerplate"
+    return None

@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     n = sub.add_parser("notebooks", help="execute every notebook headless; export figures and HTML")
     n.add_argument("--jobs", type=int, default=2, help="notebooks run in parallel (default 2)")
+    n.add_argument("--force", action="store_true", help="re-run notebooks even if nothing changed")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -27,9 +28,13 @@ def main(argv: list[str] | None = None) -> int:
             built = build(args.manifest, args.out, args.codebook, force=args.force)
             print(f"{'built' if built else 'up to date:'} {args.out}")
         else:
-            from .run_notebooks import run_all
+            from .run_notebooks import NotebookFailed, run_all
 
-            run_all(jobs=args.jobs)
+            try:
+                run_all(jobs=args.jobs, force=args.force)
+            except NotebookFailed as err:
+                print(f"error: {err}", file=sys.stderr)
+                return 1
     except InputError as err:
         if args.debug:
             raise

@@ -35,7 +35,9 @@ def read_manifest(path: Path) -> list[Report]:
     header = list(rows[0]) if rows else []
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise InputError(path, f"missing column(s) {', '.join(missing)}", f"use the header {','.join(COLUMNS)}")
+        raise InputError(
+            path, f"missing column(s) {', '.join(missing)}", f"use the header {','.join(COLUMNS)}"
+        )
     reports, seen = [], set()
     for n, row in enumerate(rows, start=2):
         row = {k: (v or "").strip() for k, v in row.items() if k in COLUMNS}

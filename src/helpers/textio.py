@@ -22,9 +22,13 @@ def read_text(path: Path) -> str:
         raise InputError(path, "file is UTF-16, not UTF-8", f"convert it: iconv -f UTF-16 -t UTF-8 '{path}'")
     data = data.removeprefix(UTF8_BOM)
     if not data.strip():
-        raise InputError(path, "file is empty", "export the report's text into it, or remove its manifest row")
+        raise InputError(
+            path, "file is empty", "export the report's text into it, or remove its manifest row"
+        )
     if b"\x00" in data or len(_CONTROL.findall(data)) > 2:
-        raise InputError(path, "file holds binary data, not text", "point the manifest at the plain-text file")
+        raise InputError(
+            path, "file holds binary data, not text", "point the manifest at the plain-text file"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:

@@ -104,7 +104,12 @@ def _paragraph(para: list[tuple[int, str]], log: AuditLog) -> Block:
     for _, line in para[1:]:
         text += (" " if text[-1].isascii() and line[0].isascii() and text[-1].isalnum() else "") + line
     if len(para) > 1:
-        log.add("line_join", f"raw lines {format_spans(numbers)}", f"1 paragraph from {len(para)} lines", len(para))
+        log.add(
+            "line_join",
+            f"raw lines {format_spans(numbers)}",
+            f"1 paragraph from {len(para)} lines",
+            len(para),
+        )
     return Block("body", text, numbers)
 
 

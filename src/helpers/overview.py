@@ -1,0 +1,102 @@
+"""Tables and the structure figure of notebook 01: what normalization produced and changed."""
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from .config import MANIFEST
+from .manifest import read_manifest
+from .style import FIG_WIDTH, region_colors
+from .textio import read_text
+
+
+def section_structure(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per report and section: its heading, paragraphs, sentences and characters."""
+    blocks, sentences = tables["blocks"], tables["sentences"]
+    body = blocks[blocks.kind == "body"].assign(
+        n_chars=lambda d: d.text.str.replace(r"\s", "", regex=True).str.len()
+    )
+    headings = blocks[blocks.kind == "heading"].set_index(["report_id", "section"]).text
+    out = (
+        body.groupby(["report_id", "section"], sort=False)
+        .agg(n_paragraphs=("block_id", "size"), n_chars=("n_chars", "sum"))
+        .join(sentences.groupby(["report_id", "section"]).size().rename("n_sentences"))
+        .reset_index()
+    )
+    out.insert(
+        2,
+        "heading",
+        [headings.get((r, s), "(lead)") for r, s in zip(out.report_id, out.section, strict=True)],
+    )
+    regions = tables["reports"].set_index("report_id").region
+    out.insert(1, "region", out.report_id.map(regions))
+    return out
+
+
+def raw_vs_normalized(
+    tables: dict[str, pd.DataFrame], report_id: str, n: int = 3, manifest=MANIFEST
+) -> pd.DataFrame:
+    """First ``n`` body paragraphs of a report: raw lines as printed (``⏎`` marks breaks) vs normalized."""
+    path = next(r.path for r in read_manifest(manifest) if r.report_id == report_id)
+    raw = read_text(path).split("\n")
+    blocks = tables["blocks"]
+    body = blocks[(blocks.report_id == report_id) & (blocks.kind == "body")].head(n)
+    rows = []
+    for block in body.itertuples():
+        numbers = [int(x) for span in block.raw_lines.split(",") for x in _span(span)]
+        printed = " ⏎ ".join(raw[i - 1].strip() for i in numbers if raw[i - 1].strip())
+        rows.append(
+            {
+                "block_id": block.block_id,
+                "raw_lines": block.raw_lines,
+                "raw": printed,
+                "normalized": block.text,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _span(span: str) -> range:
+    first, _, last = span.partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
+def log_summary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Changes per normalization step and report: distinct changes and their total count."""
+    log = tables["normalization_log"]
+    return (
+        log.groupby(["step", "report_id"], sort=False)["count"]
+        .agg(distinct="size", total="sum")
+        .unstack("report_id", fill_value=0)
+    )
+
+
+def plot_structure(structure: pd.DataFrame) -> plt.Figure:
+    """Characters per section, one panel per report, bars labelled with paragraphs and sentences."""
+    reports = list(dict.fromkeys(structure.report_id))
+    colors = region_colors(dict.fromkeys(structure.region))
+    n_rows = structure.groupby("report_id").size()
+    fig, axes = plt.subplots(
+        len(reports),
+        1,
+        figsize=(FIG_WIDTH, 1.0 + 0.55 * n_rows.sum()),
+        sharex=True,
+        squeeze=False,
+        height_ratios=list(n_rows[reports]),
+    )
+    for ax, report in zip(axes[:, 0], reports, strict=True):
+        part = structure[structure.report_id == report].iloc[::-1]
+        labels = [f"§{s}  {h}" for s, h in zip(part.section, part.heading, strict=True)]
+        bars = ax.barh(labels, part.n_chars, color=colors[part.region.iloc[0]])
+        for bar, p, s in zip(bars, part.n_paragraphs, part.n_sentences, strict=True):
+            ax.annotate(
+                f" {p} para · {s} sent",
+                (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                va="center",
+                fontsize=9,
+            )
+        ax.set_title(f"{part.region.iloc[0]} ({report})", fontsize=11)
+        ax.margins(x=0.2)
+    axes[-1, 0].set_xlabel("Characters of body text (normalized, no whitespace)")
+    fig.suptitle("Report structure: characters per section", fontsize=13)
+    fig.tight_layout()
+    return fig

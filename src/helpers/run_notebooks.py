@@ -1,0 +1,131 @@
+"""Execute every numbered notebook headless in a fresh project kernel; export HTML; index the figures.
+
+Executed copies go to ``build/notebooks/``, HTML to ``build/html/`` (with ``index.html``); the sources in
+``notebooks/`` are never written. A notebook is re-run only when it, the processed data or the package
+code changed (content-hash stamps), unless ``force``. The notebooks only read ``data/processed/``, so
+they are independent and run in parallel processes.
+"""
+
+import hashlib
+import html
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from PIL import Image
+
+from .build import STAMP
+from .config import BUILD_DIR, FIGURES_DIR, KERNEL_NAME, NOTEBOOKS_DIR, PROCESSED_DIR
+from .io import write_text
+
+TIMEOUT = 900
+
+
+class NotebookFailed(Exception):
+    """A notebook raised: the message names the notebook, the cell and the error."""
+
+
+def numbered_notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _stamp(notebook: Path) -> str:
+    digest = hashlib.sha256(notebook.read_bytes())
+    data_stamp = PROCESSED_DIR / STAMP  # covers raw data, dictionaries, codebook and helpers code
+    digest.update(data_stamp.read_bytes() if data_stamp.is_file() else b"")
+    return digest.hexdigest()
+
+
+def execute(notebook: Path, force: bool = False, build_dir: Path = BUILD_DIR) -> tuple[str, float]:
+    """Run one notebook into ``build_dir`` (skipped if up to date); return its name and the seconds taken."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from nbconvert import HTMLExporter
+
+    start = time.perf_counter()
+    stamp_file = build_dir / "notebooks" / f".{notebook.stem}.sha256"
+    stamp = _stamp(notebook)
+    if not force and stamp_file.is_file() and stamp_file.read_text() == stamp:
+        return notebook.name, 0.0
+    nb = nbformat.read(notebook, as_version=4)
+    client = NotebookClient(
+        nb, kernel_name=KERNEL_NAME, timeout=TIMEOUT, resources={"metadata": {"path": str(notebook.parent)}}
+    )
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        cell = next((i for i, c in enumerate(nb.cells) if _has_error(c)), "?")
+        last = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+        raise NotebookFailed(f"{notebook.name}: cell {cell} failed: {last}") from None
+    write_text(build_dir / "notebooks" / notebook.name, nbformat.writes(nb))
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    write_text(build_dir / "html" / f"{notebook.stem}.html", body)
+    write_text(stamp_file, stamp)
+    return notebook.name, time.perf_counter() - start
+
+
+def _has_error(cell) -> bool:
+    return any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+
+
+def run_all(jobs: int = 2, force: bool = False, build_dir: Path = BUILD_DIR) -> list[Path]:
+    """Execute all notebooks (``jobs`` at a time), then write the figure index and the HTML index."""
+    notebooks = numbered_notebooks()
+    if not notebooks:
+        print(f"No notebooks in {NOTEBOOKS_DIR} yet: nothing to run.")
+        return []
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(execute, nb, force, build_dir) for nb in notebooks]
+        for future in futures:
+            name, seconds = future.result()
+            print(f"  {name}: {'up to date' if seconds == 0 else f'executed in {seconds:.0f} s'}")
+    figures = write_figure_index()
+    write_html_index(notebooks, figures, build_dir / "html")
+    print(f"{len(notebooks)} notebooks → {build_dir / 'html'}; {len(figures)} figures → {FIGURES_DIR}")
+    return notebooks
+
+
+def figure_captions(folder: Path = FIGURES_DIR) -> dict[str, str]:
+    """PNG file name → caption, read from the Description metadata that style.save_figure stores."""
+    captions = {}
+    for png in sorted(folder.glob("*.png")):
+        with Image.open(png) as im:
+            captions[png.name] = im.info.get("Description", "")
+    return captions
+
+
+def write_figure_index(folder: Path = FIGURES_DIR) -> dict[str, str]:
+    """Write ``figures/README.md``: one line per figure (file, what it shows, which notebook made it)."""
+    captions = figure_captions(folder)
+    by_number = {nb.name[:2]: nb.name for nb in numbered_notebooks()}
+    lines = [
+        "# Figures",
+        "",
+        "Written by `make figures` (do not edit). Each figure exists as PNG and SVG.",
+        "",
+        "| figure | what it shows | notebook |",
+        "|---|---|---|",
+    ]
+    for name, caption in captions.items():
+        svg = Path(name).with_suffix(".svg").name
+        notebook = by_number.get(name[:2], "?")
+        lines.append(f"| [{name}]({name}) ([svg]({svg})) | {caption} | `notebooks/{notebook}` |")
+    write_text(folder / "README.md", "\n".join(lines) + "\n")
+    return captions
+
+
+def write_html_index(notebooks: list[Path], figures: dict[str, str], html_dir: Path) -> None:
+    """``build/html/index.html`` linking every exported notebook and figure."""
+    items = "".join(f'<li><a href="{nb.stem}.html">{html.escape(nb.stem)}</a></li>' for nb in notebooks)
+    rel = os.path.relpath(FIGURES_DIR, html_dir)
+    figs = "".join(
+        f'<li><a href="{rel}/{n}">{html.escape(n)}</a> — {html.escape(c)}</li>' for n, c in figures.items()
+    )
+    page = (
+        '<!doctype html><html><head><meta charset="utf-8"><title>Two-new Party-building: Zhejiang vs Jiangsu'
+        f"</title></head><body><h1>Zhejiang vs Jiangsu: notebooks</h1><ol>{items}</ol>"
+        f"<h2>Figures</h2><ul>{figs}</ul></body></html>\n"
+    )
+    write_text(html_dir / "index.html", page)

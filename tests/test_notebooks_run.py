@@ -1,0 +1,72 @@
+"""Every notebook executes headless in a fresh project kernel; its figures are valid and deterministic."""
+
+import hashlib
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from helpers.config import FIGURES_DIR
+from helpers.run_notebooks import execute, numbered_notebooks, run_all
+
+pytestmark = pytest.mark.slow
+GLYPH = re.compile(r"missing from font|Glyph \d+")
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory):
+    build = tmp_path_factory.mktemp("build")
+    run_all(jobs=2, force=True, build_dir=build)
+    return build
+
+
+def _output_text(notebook: dict) -> str:
+    texts = []
+    for cell in notebook["cells"]:
+        for out in cell.get("outputs", []):
+            texts.append("".join(out.get("text", "")))
+            texts += ["".join(v) for k, v in out.get("data", {}).items() if k.startswith("text/")]
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("source", numbered_notebooks(), ids=lambda p: p.name)
+def test_notebook_executes_without_errors_or_tofu(build_dir, source):
+    executed = json.loads((build_dir / "notebooks" / source.name).read_text(encoding="utf-8"))
+    errors = [o for c in executed["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert not errors
+    assert not GLYPH.findall(_output_text(executed))
+    assert (build_dir / "html" / f"{source.stem}.html").stat().st_size > 10_000
+    assert f"{source.stem}.html" in (build_dir / "html" / "index.html").read_text(encoding="utf-8")
+
+
+def _indexed_figures() -> list[str]:
+    return re.findall(r"^\| \[([^\]]+\.png)\]", (FIGURES_DIR / "README.md").read_text(encoding="utf-8"), re.M)
+
+
+def test_every_notebook_saves_a_figure(build_dir):
+    prefixes = {name[:2] for name in _indexed_figures()}
+    assert prefixes == {nb.name[:2] for nb in numbered_notebooks()}
+
+
+def test_indexed_figures_are_valid_readable_images(build_dir):
+    names = _indexed_figures()
+    assert names
+    for name in names:
+        with Image.open(FIGURES_DIR / name) as im:
+            assert im.format == "PNG"
+            assert im.width >= 600 and im.height >= 400, f"{name} is {im.size}"
+            assert np.asarray(im.convert("L")).var() > 0, f"{name} is blank"
+            assert im.info.get("Description"), f"{name} has no caption"
+        ET.parse(FIGURES_DIR / name.replace(".png", ".svg"))
+
+
+def test_figures_are_byte_identical_across_runs(build_dir, tmp_path):
+    first = numbered_notebooks()[0]
+    figures = sorted(FIGURES_DIR.glob(f"{first.name[:2]}_*.*"))
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in figures}
+    execute(first, force=True, build_dir=tmp_path)
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in figures}
+    assert before and before == after

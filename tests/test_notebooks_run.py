@@ -9,18 +9,31 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from helpers.config import FIGURES_DIR
+from helpers.config import FIGURES_DIR, RAW_DIR
 from helpers.run_notebooks import execute, numbered_notebooks, run_all
 
 pytestmark = pytest.mark.slow
 GLYPH = re.compile(r"missing from font|Glyph \d+")
 
 
+def _raw_hashes() -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(RAW_DIR.iterdir())}
+
+
 @pytest.fixture(scope="session")
-def build_dir(tmp_path_factory):
+def raw_before_run() -> dict[str, str]:
+    return _raw_hashes()
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory, raw_before_run):
     build = tmp_path_factory.mktemp("build")
     run_all(jobs=2, force=True, build_dir=build)
     return build
+
+
+def test_running_the_notebooks_never_writes_raw_data(build_dir, raw_before_run):
+    assert _raw_hashes() == raw_before_run
 
 
 def _output_text(notebook: dict) -> str:

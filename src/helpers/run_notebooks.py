@@ -70,17 +70,24 @@ def _has_error(cell) -> bool:
     return any(o.get("output_type") == "error" for o in cell.get("outputs", []))
 
 
-def run_all(jobs: int = 2, force: bool = False, build_dir: Path = BUILD_DIR) -> list[Path]:
-    """Execute all notebooks (``jobs`` at a time), then write the figure index and the HTML index."""
-    notebooks = numbered_notebooks()
-    if not notebooks:
-        print(f"No notebooks in {NOTEBOOKS_DIR} yet: nothing to run.")
-        return []
+def execute_many(
+    notebooks: list[Path], jobs: int = 2, force: bool = False, build_dir: Path = BUILD_DIR
+) -> None:
+    """Execute notebooks ``jobs`` at a time in separate processes, reporting each as it finishes."""
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [pool.submit(execute, nb, force, build_dir) for nb in notebooks]
         for future in futures:
             name, seconds = future.result()
-            print(f"  {name}: {'up to date' if seconds == 0 else f'executed in {seconds:.0f} s'}")
+            print(f"  {name}: {'up to date' if seconds == 0 else f'executed in {seconds:.0f} s'}", flush=True)
+
+
+def run_all(jobs: int = 2, force: bool = False, build_dir: Path = BUILD_DIR) -> list[Path]:
+    """Execute all notebooks, then write the figure index and the HTML index."""
+    notebooks = numbered_notebooks()
+    if not notebooks:
+        print(f"No notebooks in {NOTEBOOKS_DIR} yet: nothing to run.")
+        return []
+    execute_many(notebooks, jobs, force, build_dir)
     figures = write_figure_index()
     write_html_index(notebooks, figures, build_dir / "html")
     print(f"{len(notebooks)} notebooks → {build_dir / 'html'}; {len(figures)} figures → {FIGURES_DIR}")

@@ -1,5 +1,6 @@
 """Helpers for the Zhejiang–Jiangsu comparison of Party-building reports in the "two new" sector."""
 
 from .build import build, load_corpus
+from .kwic import kwic
 
-__all__ = ["build", "load_corpus"]
+__all__ = ["build", "kwic", "load_corpus"]

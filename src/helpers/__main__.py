@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     n = sub.add_parser("notebooks", help="execute every notebook headless; export figures and HTML")
     n.add_argument("--jobs", type=int, default=2, help="notebooks run in parallel (default 2)")
     n.add_argument("--force", action="store_true", help="re-run notebooks even if nothing changed")
+    for command in (b, n):  # `--debug` also after the command; SUPPRESS keeps a `--debug` given before it
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+        )
     args = parser.parse_args(argv)
     try:
         if args.command == "build":

@@ -15,8 +15,31 @@ from .manifest import read_manifest
 
 STAMP = "_inputs.sha256"
 Frames = dict[str, pd.DataFrame]
-# Stages after the corpus: each takes the tables so far (and the build options) and returns new tables.
-STAGES: list[Callable[[Frames, dict], Frames]] = []
+Stage = Callable[[Frames, dict], Frames]
+
+
+def stages() -> list[Stage]:
+    """The stages after the corpus, in dependency order: each takes the tables so far (and the build
+    options) and returns new tables. Imported on first use: they load jieba, scipy and scikit-learn."""
+    from .align import alignment_stage
+    from .entities import entities_stage
+    from .keyness import vocabulary_stage
+    from .numbers import numbers_stage
+    from .practices import practices_stage
+    from .segment import tokens_stage
+    from .themes import themes_stage
+    from .voices import voices_stage
+
+    return [
+        tokens_stage,
+        vocabulary_stage,
+        themes_stage,
+        voices_stage,  # after themes (quotes carry sentence themes); entities use the speakers
+        practices_stage,
+        numbers_stage,
+        entities_stage,
+        alignment_stage,
+    ]
 
 
 def input_hash(manifest: Path, codebook: Path) -> str:
@@ -33,7 +56,7 @@ def build_frames(manifest: Path = MANIFEST, codebook: Path = CODEBOOK) -> Frames
     """Compute every table in memory (nothing is written)."""
     frames = combine([read_report(r) for r in read_manifest(manifest)])
     options = {"manifest": Path(manifest), "codebook": Path(codebook)}
-    for stage in STAGES:
+    for stage in stages():
         frames |= stage(frames, options)
     return frames
 
@@ -74,7 +97,11 @@ def _swap(new: Path, out: Path) -> None:
 def load_corpus(processed: Path = PROCESSED_DIR) -> Frames:
     """The processed tables as DataFrames, building them first if they are missing or stale."""
     build(out=processed)
-    return {
-        p.stem: pd.read_csv(p, dtype={"text": str}, keep_default_na=False)
-        for p in sorted(Path(processed).glob("*.csv"))
-    }
+    return {p.stem: read_table(p) for p in sorted(Path(processed).glob("*.csv"))}
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A processed CSV: empty cells are NaN in numeric columns, "" in text columns (no other NA strings)."""
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    text = frame.select_dtypes(exclude=["number", "bool"]).columns
+    return frame.astype({c: str for c in text}).fillna({c: "" for c in text})

@@ -21,7 +21,7 @@ SENTENCE_COLUMNS = ["report_id", "sentence_id", "block_id", "section", "text"]
 
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}:\d{2})?")
 _SOURCE = re.compile(r"来源\s*[:：]\s*(\S+)")
-_ROLE = re.compile(r"^(?:\S{0,4}记者|通讯员|实习生|撰文)\s*[:：]?\s*")
+_ROLE = re.compile(r"(?:融媒|本报|特约|见习)?(?:记者|通讯员|实习生|撰文)\s*[:：]?")
 
 
 def read_report(report: Report) -> dict[str, pd.DataFrame]:
@@ -71,7 +71,7 @@ def _report_row(report: Report, blocks: list[Block], sentences: pd.DataFrame) ->
         "region_zh": report.region_zh,
         "title": next(iter(texts("title")), ""),
         "subtitle": " | ".join(texts("subtitle")),
-        "authors": "|".join(name for line in texts("byline") for name in _ROLE.sub("", line).split()),
+        "authors": "|".join(name for line in texts("byline") for name in _ROLE.sub(" ", line).split()),
         "published": published,
         "source": source.group(1) if source else report.source,
         "n_chars": len(re.sub(r"\s", "", body)),

@@ -31,8 +31,8 @@ class Report:
 def read_manifest(path: Path) -> list[Report]:
     """Parse and check the manifest; every problem is an InputError naming the row and field."""
     path = Path(path)
-    rows = list(csv.DictReader(io.StringIO(read_text(path))))
-    header = list(rows[0]) if rows else []
+    reader = csv.DictReader(io.StringIO(read_text(path)))
+    header, rows = reader.fieldnames or [], list(reader)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise InputError(

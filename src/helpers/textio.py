@@ -1,6 +1,7 @@
 """Decode a report or manifest file as UTF-8, or explain exactly why not."""
 
 import re
+import unicodedata
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -18,12 +19,17 @@ def read_text(path: Path) -> str:
     if not path.is_file():
         raise InputError(path, "file not found", "check the path (in the manifest, relative to its folder)")
     data = path.read_bytes()
-    if data.startswith(UTF16_BOMS):
-        raise InputError(path, "file is UTF-16, not UTF-8", f"convert it: iconv -f UTF-16 -t UTF-8 '{path}'")
+    utf16 = _utf16(data)
+    if utf16:
+        raise InputError(
+            path,
+            f"file is {utf16}, not UTF-8",
+            f"convert it: iconv -f {utf16} -t UTF-8 '{path}' > fixed.txt, then use fixed.txt",
+        )
     data = data.removeprefix(UTF8_BOM)
     if not data.strip():
         raise InputError(
-            path, "file is empty", "export the report's text into it, or remove its manifest row"
+            path, "file is empty", "give it its content (a report's text, or a manifest's header and rows)"
         )
     if b"\x00" in data or len(_CONTROL.findall(data)) > 2:
         raise InputError(
@@ -34,6 +40,22 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as err:
         raise _decode_error(path, data, err) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _utf16(data: bytes) -> str | None:
+    """UTF-16 with a byte-order mark, or without one if it decodes to text (no control/unassigned chars)."""
+    if data.startswith(UTF16_BOMS):
+        return "UTF-16"
+    if b"\x00" not in data or len(data) % 2:
+        return None
+    for encoding in ("UTF-16LE", "UTF-16BE"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if all(c in "\t\n\r" or unicodedata.category(c) not in ("Cc", "Cn", "Co") for c in text):
+            return encoding
+    return None
 
 
 def _decode_error(path: Path, data: bytes, err: UnicodeDecodeError) -> InputError:

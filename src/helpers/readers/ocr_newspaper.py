@@ -100,9 +100,7 @@ def _ends_paragraph(line: str, paragraph: str, column: float) -> bool:
 
 def _paragraph(para: list[tuple[int, str]], log: AuditLog) -> Block:
     numbers = list(range(para[0][0], para[-1][0] + 1))  # the span, blank separator lines included
-    text = para[0][1]
-    for _, line in para[1:]:
-        text += (" " if text[-1].isascii() and line[0].isascii() and text[-1].isalnum() else "") + line
+    text = "".join(line for _, line in para)  # a printed line break is never a space in Chinese typesetting
     if len(para) > 1:
         log.add(
             "line_join",

@@ -1,0 +1,94 @@
+"""Organisations, places and people named in the reports, counted per report.
+
+Build output (stage :func:`entities_stage`), ``entities.csv`` — one row per report × entity with count > 0,
+sorted by report (reports.csv order), type, count (descending), entity:
+
+- ``report_id``
+- ``entity`` — canonical name (the curated list's ``entity``, else the word as written).
+- ``type`` — ``organisation`` / ``place`` / ``person``.
+- ``count`` — mentions in the body sentences; each alias counts (杭州老板电器股份有限公司, “老板电器”).
+- ``source`` — ``curated`` (``data/dictionaries/entity_list.csv``), ``userdict`` (a ``nt``/``ns``/``nr``
+  entry of ``data/dictionaries/userdict.txt``), ``speaker`` (a speaker found by ``voices``) or ``pos``
+  (jieba tagged it ``nt``/``ns``, it has 3+ characters and ends like a name: 省, 市, 区, 公司, 大学 …).
+
+Candidates are the curated aliases plus words jieba tags ``nt`` (organisation), ``ns`` (place) or ``nr``
+(person) under those source rules; jieba's own ``nr``/``ns`` guesses without a name-like ending are ignored
+(in these texts they tag 高水平, 智慧, 深度 as names). Mentions are counted by matching every candidate in the
+sentence text, longest first and without overlap, so 苏州 inside 苏州工业园区 is not counted twice.
+
+The curated list (``entity,type,aliases,note``; aliases ``|``-joined) adds what POS misses (names jieba
+splits, aliases such as 吴教授) and blocks generic words with type ``not_entity`` (党组织, 党工委).
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from .config import DICT_DIR
+from .errors import InputError
+from .segment import pos_tokens, read_user_dict
+
+Frames = dict[str, pd.DataFrame]
+ENTITY_LIST = DICT_DIR / "entity_list.csv"
+COLUMNS = ["report_id", "entity", "type", "count", "source"]
+TYPES = {"nt": "organisation", "ns": "place", "nr": "person"}
+KINDS = (*TYPES.values(), "not_entity")
+NAME_ENDING = re.compile(r"(?:省|市|区|县|镇|乡|村|州|公司|集团|大学|学院|研究院|中心|委员会)$")
+
+
+@cache
+def read_entity_list(path: Path = ENTITY_LIST) -> pd.DataFrame:
+    """The curated list, validated: ``entity, type, aliases, note``."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "the curated entity list is missing", "restore it from version control")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(table.columns[:3]) != ["entity", "type", "aliases"] or not table.type.isin(KINDS).all():
+        raise InputError(path, f"needs columns entity,type,aliases with type in {KINDS}", "fix the file")
+    return table
+
+
+def candidates(texts: Iterable[str], speakers: Iterable[str] = ()) -> dict[str, tuple[str, str, str]]:
+    """Written form → ``(entity, type, source)`` for every candidate (``not_entity`` ones included)."""
+    found = {
+        a: (r.entity, r.type, "curated")
+        for r in read_entity_list().itertuples()
+        for a in r.aliases.split("|")
+    }
+    user = {word: tag for word, _, tag in read_user_dict()}
+    for name in speakers:
+        found.setdefault(name, (name, "person", "speaker"))
+    for text in texts:
+        for word, flag in pos_tokens(text):
+            if flag not in TYPES or len(word) < 2 or word in found:
+                continue
+            if user.get(word) == flag:
+                found[word] = (word, TYPES[flag], "userdict")
+            elif flag != "nr" and len(word) >= 3 and NAME_ENDING.search(word):
+                found[word] = (word, TYPES[flag], "pos")
+    return found
+
+
+def entities_table(sentences: pd.DataFrame, speakers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Entity counts per report (columns in the module docstring); ``speakers`` has report_id, speaker."""
+    rows = []
+    for report, sents in sentences.groupby("report_id", sort=False):
+        names = [] if speakers is None else speakers.loc[speakers.report_id == report, "speaker"]
+        found = candidates(sents.text, [n for n in names if n])
+        pattern = re.compile("|".join(map(re.escape, sorted(found, key=lambda a: (-len(a), a)))))
+        counts = Counter(found[m[0]] for text in sents.text for m in pattern.finditer(text))
+        rows += [(report, *key, n) for key, n in counts.items() if key[1] != "not_entity"]
+    table = pd.DataFrame(rows, columns=["report_id", "entity", "type", "source", "count"])[COLUMNS]
+    order = {r: i for i, r in enumerate(sentences.report_id.unique())}
+    table = table.assign(_r=table.report_id.map(order), _t=table.type.map(KINDS.index))
+    table = table.sort_values(["_r", "_t", "count", "entity"], ascending=[True, True, False, True])
+    return table.drop(columns=["_r", "_t"]).reset_index(drop=True)
+
+
+def entities_stage(frames: Frames, options: dict) -> Frames:
+    """Build stage: ``entities.csv`` from ``sentences`` (and the speakers of ``quotes`` when present)."""
+    return {"entities": entities_table(frames["sentences"], frames.get("quotes"))}

@@ -1,0 +1,141 @@
+"""Word segmentation: a private jieba tokenizer with the project user dictionary, POS tags and stopwords.
+
+One segmentation serves every notebook: jieba's default cut (dictionary DAG + HMM for unknown words) with
+``data/dictionaries/userdict.txt`` loaded into a private ``jieba.Tokenizer`` (the global one is untouched).
+POS tags come from the same dictionary posseg uses (jieba's ``dict.txt`` plus the user dictionary's tags);
+words the dictionary does not know are tagged by posseg's HMM tagger. ``tokens.csv`` and ``pos_tokens``
+therefore agree token for token. The decisions are documented in ``data/dictionaries/README.md``.
+"""
+
+import logging
+import re
+import tempfile
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import jieba
+import jieba.posseg
+import pandas as pd
+import stopwordsiso
+
+from .config import DOMAIN_STOPWORDS, USER_DICT
+from .errors import InputError
+
+ENTRY = re.compile(r"(?P<word>\S+) (?P<freq>\d+) (?P<tag>[a-z]+)")
+# Arabic and Chinese numerals (with decimal point / percent): a token made only of these is a number.
+NUMERAL_CHARS = frozenset("0123456789０１２３４５６７８９.%％零〇一二三四五六七八九十百千万亿")
+
+
+def _entries(path: Path) -> list[tuple[int, str]]:
+    """Non-blank lines of a dictionary file without ``#`` comment lines, with 1-based line numbers."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "dictionary file is missing", "restore it from version control")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [(n, s) for n, line in enumerate(lines, 1) if (s := line.strip()) and not s.startswith("#")]
+
+
+def read_user_dict(path: Path = USER_DICT) -> list[tuple[str, int, str]]:
+    """``(word, freq, pos)`` entries of a user dictionary in jieba's ``word freq pos`` format."""
+    entries = []
+    for n, line in _entries(path):
+        m = ENTRY.fullmatch(line)
+        if not m:
+            raise InputError(
+                path, f"line {n} is not `word freq pos`: {line!r}", "write e.g. `数字党建 2000 nz`"
+            )
+        entries.append((m["word"], int(m["freq"]), m["tag"]))
+    return entries
+
+
+@cache
+def tokenizer(user_dict: Path = USER_DICT) -> jieba.Tokenizer:
+    """The configured private jieba Tokenizer: default dictionary + the project user dictionary.
+
+    jieba's log messages are silenced and its prefix-dictionary cache goes to the system temp dir
+    (never the repository or the current directory).
+    """
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.tmp_dir = tempfile.gettempdir()
+    tok.initialize()
+    for word, freq, tag in read_user_dict(user_dict):
+        tok.add_word(word, freq, tag)
+    return tok
+
+
+@cache
+def pos_tokenizer(user_dict: Path = USER_DICT) -> jieba.posseg.POSTokenizer:
+    """A posseg tokenizer over ``tokenizer()`` whose tag table includes the user dictionary's tags."""
+    pos = jieba.posseg.POSTokenizer(tokenizer(user_dict))
+    pos.word_tag_tab.update({word: tag for word, _, tag in read_user_dict(user_dict)})
+    return pos
+
+
+def _is_punct(token: str) -> bool:
+    """Only punctuation, symbols or spaces (Unicode categories P*, S*, Z* and whitespace)."""
+    return all(unicodedata.category(c)[0] in "PSZ" or c.isspace() for c in token)
+
+
+def _is_number(token: str) -> bool:
+    """Only Arabic or Chinese numerals (with a decimal point or percent sign)."""
+    return all(c in NUMERAL_CHARS for c in token)
+
+
+@cache
+def stopwords(domain: Path = DOMAIN_STOPWORDS) -> frozenset[str]:
+    """The stopwords-iso Chinese list plus the commented domain list (one word per line)."""
+    return frozenset(stopwordsiso.stopwords("zh")) | {line for _, line in _entries(domain)}
+
+
+@cache
+def _token(word: str) -> tuple[str, str, bool] | None:
+    """``(word, pos, is_stopword)`` of one token, None for whitespace (cached: few distinct words)."""
+    if word.isspace():
+        return None
+    punct, number = _is_punct(word), _is_number(word)
+    tag = pos_tokenizer().word_tag_tab.get(word)
+    if tag is None:
+        if punct or number:
+            tag = "x" if punct else "m"
+        else:
+            pairs = pos_tokenizer().lcut(word)
+            tag = pairs[0].flag if len(pairs) == 1 else "un"
+    return word, tag, punct or number or word in stopwords()
+
+
+def tokenize(text: str) -> list[tuple[str, str, bool]]:
+    """``(token, pos, is_stopword)`` triples of ``text`` (whitespace dropped); ``is_stopword`` = not content.
+
+    Non-content = in a stopword list, or only punctuation/symbols, or only a number (Arabic or Chinese
+    numerals). Single characters are *not* dropped by length: 党, 企 and 强 are content words.
+    """
+    return [t for t in map(_token, tokenizer().cut(text)) if t]
+
+
+def pos_tokens(text: str) -> list[tuple[str, str]]:
+    """``(word, flag)`` pairs of ``text``: the project segmentation with jieba POS tags, no whitespace."""
+    return [(w, tag) for w, tag, _ in tokenize(text)]
+
+
+def content_tokens(text: str) -> list[str]:
+    """The content tokens of ``text`` (what frequency and keyness count)."""
+    return [w for w, _, stop in tokenize(text) if not stop]
+
+
+def tokens_table(sentences: pd.DataFrame) -> pd.DataFrame:
+    """``report_id, sentence_id, token_id, token, pos, is_stopword`` — token_id counts 0.. per report."""
+    rows = [
+        (report, sentence, token, pos, stop)
+        for report, sentence, text in sentences[["report_id", "sentence_id", "text"]].itertuples(index=False)
+        for token, pos, stop in tokenize(text)
+    ]
+    df = pd.DataFrame(rows, columns=["report_id", "sentence_id", "token", "pos", "is_stopword"])
+    df.insert(2, "token_id", df.groupby("report_id", sort=False).cumcount())
+    return df
+
+
+def tokens_stage(frames: dict[str, pd.DataFrame], options: dict) -> dict[str, pd.DataFrame]:
+    """Build stage: ``tokens.csv`` from ``sentences``."""
+    return {"tokens": tokens_table(frames["sentences"])}

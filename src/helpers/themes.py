@@ -1,0 +1,301 @@
+"""Theme coding of sentences, the region comparison with bootstrap uncertainty, and validation.
+
+Build outputs (stage :func:`themes_stage`):
+
+``sentence_themes.csv`` — one row per (sentence, theme) hit: ``report_id``, ``sentence_id``, ``theme``,
+``matched_terms`` (the distinct matched strings, ``|``-joined, in order of appearance) and ``n_hits``
+(number of non-vetoed matches in the sentence; overlapping matches of several patterns count once).
+
+``theme_summary.csv`` — one row per report × theme (reports in reports.csv order, themes in codebook order):
+``report_id``, ``region``, ``theme``, ``n_sentences``, ``n_chars`` (body characters, whitespace excluded),
+``n_coded`` (sentences coded), ``share`` = n_coded / n_sentences with ``share_lo``, ``share_hi`` (bootstrap)
+and ``share_exact_lo``, ``share_exact_hi`` (Clopper–Pearson exact binomial interval, which unlike the
+bootstrap does not collapse to [0, 0] when no sentence is coded: 0 of 29 still allows up to ~12%); ``n_hits``,
+``hits_per_1k`` = 1000 · Σ hits / Σ characters with ``hits_per_1k_lo``, ``hits_per_1k_hi``; ``reference_id``
+(the first report) and ``share_diff`` = reference − this report (for Zhejiang first: Zhejiang − Jiangsu),
+``share_diff_lo``, ``share_diff_hi``, ``hits_per_1k_diff`` (same sign), ``hits_per_1k_diff_lo``,
+``hits_per_1k_diff_hi`` — empty on the reference's own rows. For N reports every report is compared with the
+first.
+
+Intervals are 95% percentile bootstrap intervals (Efron & Tibshirani 1993, ch. 13): sentences of a report are
+resampled with replacement (``N_BOOT`` replicates, the same resample for every theme of that report, seeded
+from ``config.SEED`` and the report id so adding a report does not change the others); the statistic of
+replicate b is computed on the resample, and the interval is its 2.5th and 97.5th percentile. Differences
+resample the two reports independently and take percentiles of the replicate differences. Floats are
+rounded to 6 decimals.
+"""
+
+import zlib
+from html import escape
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binomtest
+from sklearn.metrics import precision_recall_fscore_support
+
+from .codebook import Theme, load_codebook
+from .config import SEED, THEME_LABELS
+from .errors import InputError
+
+N_BOOT = 10_000
+CONFIDENCE = 0.95
+Frames = dict[str, pd.DataFrame]
+
+
+def n_chars(text: pd.Series) -> pd.Series:
+    """Characters without whitespace (as ``reports.n_chars`` counts them)."""
+    return text.str.replace(r"\s", "", regex=True).str.len()
+
+
+def code_sentences(sentences: pd.DataFrame, themes: list[Theme]) -> pd.DataFrame:
+    """One row per (sentence, theme) hit, in sentence then codebook order."""
+    rows = []
+    for s in sentences.itertuples():
+        for theme in themes:
+            spans = theme.spans(s.text)
+            if spans:
+                terms = "|".join(theme.matched_terms(s.text))
+                rows.append((s.report_id, s.sentence_id, theme.id, terms, len(spans)))
+    return pd.DataFrame(rows, columns=["report_id", "sentence_id", "theme", "matched_terms", "n_hits"])
+
+
+def themes_stage(frames: Frames, options: dict) -> Frames:
+    """Build stage: code every sentence with the codebook at ``options["codebook"]`` and summarise."""
+    themes = load_codebook(options["codebook"])
+    coded = code_sentences(frames["sentences"], themes)
+    summary = summarize(frames["reports"], frames["sentences"], coded, [t.id for t in themes])
+    return {"sentence_themes": coded, "theme_summary": summary}
+
+
+def hit_matrix(sentences: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
+    """Sentences × themes: number of hits (0 if not coded), indexed like ``sentences``."""
+    counts = coded.pivot_table(
+        index=["report_id", "sentence_id"], columns="theme", values="n_hits", aggfunc="sum", fill_value=0
+    )
+    keys = pd.MultiIndex.from_frame(sentences[["report_id", "sentence_id"]])
+    return counts.reindex(index=keys, columns=theme_ids, fill_value=0).astype(int).set_axis(sentences.index)
+
+
+def bootstrap_indices(n: int, key: str, n_boot: int = N_BOOT, seed: int = SEED) -> np.ndarray:
+    """``n_boot`` × ``n`` resample indices, reproducible from ``seed`` and ``key`` (e.g. the report id)."""
+    rng = np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))])
+    return rng.integers(0, n, size=(n_boot, n))
+
+
+def percentile_interval(replicates: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """The percentile bootstrap interval (α/2 and 1 − α/2 quantiles of the replicates)."""
+    alpha = (1 - confidence) / 2
+    lo, hi = np.quantile(replicates, [alpha, 1 - alpha])
+    return float(lo), float(hi)
+
+
+def _replicates(hits: np.ndarray, chars: np.ndarray, idx: np.ndarray) -> dict[str, np.ndarray]:
+    """Bootstrap replicates of the share of sentences coded and of hits per 1,000 characters."""
+    return {
+        "share": (hits[idx] > 0).mean(axis=1),
+        "hits_per_1k": 1000 * hits[idx].sum(axis=1) / chars[idx].sum(axis=1),
+    }
+
+
+def summarize(
+    reports: pd.DataFrame,
+    sentences: pd.DataFrame,
+    coded: pd.DataFrame,
+    theme_ids: list[str],
+    n_boot: int = N_BOOT,
+    seed: int = SEED,
+) -> pd.DataFrame:
+    """The ``theme_summary`` table (columns in the module docstring)."""
+    hits = hit_matrix(sentences, coded, theme_ids)
+    chars = n_chars(sentences.text)
+    reference = reports.report_id.iloc[0]
+    boots, rows = {}, []
+    for report in reports.itertuples():
+        mask = (sentences.report_id == report.report_id).to_numpy()
+        h, c = hits[mask].to_numpy(), chars[mask].to_numpy()
+        idx = bootstrap_indices(len(h), report.report_id, n_boot, seed)
+        for j, theme in enumerate(theme_ids):
+            boot = _replicates(h[:, j], c, idx)
+            boots[report.report_id, theme] = boot
+            row = {
+                "report_id": report.report_id,
+                "region": report.region,
+                "theme": theme,
+                "n_sentences": len(h),
+                "n_chars": int(c.sum()),
+                "n_coded": int((h[:, j] > 0).sum()),
+                "n_hits": int(h[:, j].sum()),
+            }
+            row["share"] = row["n_coded"] / row["n_sentences"]
+            row["hits_per_1k"] = 1000 * row["n_hits"] / row["n_chars"]
+            for stat in boot:
+                row[f"{stat}_lo"], row[f"{stat}_hi"] = percentile_interval(boot[stat])
+            exact = binomtest(row["n_coded"], row["n_sentences"]).proportion_ci(CONFIDENCE, method="exact")
+            row["share_exact_lo"], row["share_exact_hi"] = exact.low, exact.high
+            rows.append(row)
+    out = pd.DataFrame(rows)
+    out["reference_id"] = reference
+    ref = out[out.report_id == reference].set_index("theme")
+    for stat in ("share", "hits_per_1k"):
+        diffs = [
+            (ref.at[r.theme, stat] - getattr(r, stat), *_diff_interval(boots, reference, r, stat))
+            if r.report_id != reference
+            else (np.nan, np.nan, np.nan)
+            for r in out.itertuples()
+        ]
+        out[[f"{stat}_diff", f"{stat}_diff_lo", f"{stat}_diff_hi"]] = diffs
+    order = ["report_id", "region", "theme", "n_sentences", "n_chars", "n_coded", "share", "share_lo"]
+    order += [
+        "share_hi",
+        "share_exact_lo",
+        "share_exact_hi",
+        "n_hits",
+        "hits_per_1k",
+        "hits_per_1k_lo",
+        "hits_per_1k_hi",
+        "reference_id",
+    ]
+    order += [f"{s}_diff{x}" for s in ("share", "hits_per_1k") for x in ("", "_lo", "_hi")]
+    return out[order].round(6)
+
+
+def _diff_interval(boots: dict, reference: str, row, stat: str) -> tuple[float, float]:
+    return percentile_interval(boots[reference, row.theme][stat] - boots[row.report_id, row.theme][stat])
+
+
+def positions(sentences: pd.DataFrame) -> pd.DataFrame:
+    """Where each sentence starts and ends, as shares (0–1) of its report's body characters."""
+    chars = n_chars(sentences.text)
+    end = chars.groupby(sentences.report_id).cumsum()
+    total = chars.groupby(sentences.report_id).transform("sum")
+    return sentences[["report_id", "sentence_id", "block_id", "section"]].assign(
+        position=(end - chars) / total, end=end / total
+    )
+
+
+def rollup(sentences: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str], level: str) -> pd.DataFrame:
+    """Share of sentences coded per theme, by ``level`` (``block_id`` = paragraph, or ``section``)."""
+    coded_any = hit_matrix(sentences, coded, theme_ids) > 0
+    keys = [sentences.report_id, sentences[level]]
+    out = coded_any.groupby(keys, sort=False).mean()
+    return out.assign(n_sentences=sentences.groupby(keys, sort=False).size()).reset_index()
+
+
+def cooccurrence(
+    sentences: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str]
+) -> dict[str, pd.DataFrame]:
+    """Per report, themes × themes: sentences coded with both (diagonal: with the theme at all)."""
+    x = (hit_matrix(sentences, coded, theme_ids) > 0).astype(int)
+    return {report: (part.T @ part) for report, part in x.groupby(sentences.report_id, sort=False)}
+
+
+def load_labels(sentences: pd.DataFrame, theme_ids: list[str], path: Path = THEME_LABELS) -> pd.DataFrame:
+    """The hand labels, checked against ``sentences`` (same sentences, same text) and the codebook themes."""
+    path = Path(path)
+    labels = pd.read_csv(path, dtype={"text": str}, keep_default_na=False)
+    missing = [c for c in ["report_id", "sentence_id", "text", *theme_ids] if c not in labels.columns]
+    if missing:
+        raise InputError(
+            path, f"column(s) {', '.join(missing)} missing", "add one 0/1 column per codebook theme"
+        )
+    merged = labels.merge(sentences, on=["report_id", "sentence_id"], how="outer", suffixes=("", "_now"))
+    bad = merged[merged.text.isna() | merged.text_now.isna() | (merged.text != merged.text_now)]
+    if len(bad):
+        first = bad.iloc[0]
+        raise InputError(
+            path,
+            f"{len(bad)} label row(s) do not match data/processed/sentences.csv, first "
+            f"{first.report_id} sentence {first.sentence_id}",
+            "re-align the labels with the current sentences and re-code the changed ones by hand",
+        )
+    values = labels[theme_ids]
+    if not values.isin([0, 1]).all().all():
+        raise InputError(path, "theme columns must hold only 0 or 1", "fix the non-binary cells")
+    return labels
+
+
+def coded_matrix(sentences: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
+    """Sentences with one 0/1 column per theme, as the matcher coded them."""
+    x = (hit_matrix(sentences, coded, theme_ids) > 0).astype(int)
+    return pd.concat([sentences[["report_id", "sentence_id", "text"]], x], axis=1)
+
+
+def validation_table(labels: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
+    """Precision, recall and F1 of the matcher against the hand labels, per theme (all reports pooled)."""
+    pred = labels[["report_id", "sentence_id"]].merge(coded, on=["report_id", "sentence_id"], how="left")
+    rows = []
+    for theme in theme_ids:
+        y, p = labels[theme].to_numpy(), pred[theme].fillna(0).to_numpy().astype(int)
+        precision, recall, f1, _ = precision_recall_fscore_support(y, p, average="binary", zero_division=0.0)
+        rows.append(
+            {
+                "theme": theme,
+                "n_labelled": int(y.sum()),
+                "n_coded": int(p.sum()),
+                "tp": int(((y == 1) & (p == 1)).sum()),
+                "fp": int(((y == 0) & (p == 1)).sum()),
+                "fn": int(((y == 1) & (p == 0)).sum()),
+                "precision": precision,
+                "recall": recall,
+                "f1": f1,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def disagreements(
+    labels: pd.DataFrame, coded_wide: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str]
+) -> pd.DataFrame:
+    """Every (sentence, theme) where the hand label and the matcher differ, with the terms matched."""
+    long = labels.melt(["report_id", "sentence_id", "text"], theme_ids, "theme", "label")
+    pred = coded_wide.melt(["report_id", "sentence_id"], theme_ids, "theme", "coded").drop(
+        columns="text", errors="ignore"
+    )
+    both = long.merge(pred, on=["report_id", "sentence_id", "theme"])
+    both = both.merge(coded[["report_id", "sentence_id", "theme", "matched_terms"]], how="left")
+    out = both[both.label != both.coded].fillna({"matched_terms": ""})
+    out = out.assign(kind=np.where(out.coded == 1, "false positive", "false negative"))
+    order = {t: i for i, t in enumerate(theme_ids)}
+    out = out.sort_values(
+        ["theme", "report_id", "sentence_id"], key=lambda s: s.map(order) if s.name == "theme" else s
+    )
+    return out[["theme", "kind", "report_id", "sentence_id", "matched_terms", "text"]].reset_index(drop=True)
+
+
+def highlight(text: str, theme: Theme) -> str:
+    """HTML of ``text`` with the theme's non-vetoed matches wrapped in ``<mark>``."""
+    out, last = [], 0
+    for start, end in theme.spans(text):
+        out += [escape(text[last:start]), f"<mark>{escape(text[start:end])}</mark>"]
+        last = end
+    return "".join(out) + escape(text[last:])
+
+
+def representative(sentences: pd.DataFrame, coded: pd.DataFrame, theme: str, top_n: int = 3) -> pd.DataFrame:
+    """Per report, the ``top_n`` sentences with the most distinct matched terms (then hits, then order)."""
+    hits = coded[coded.theme == theme].assign(n_terms=lambda d: d.matched_terms.str.count(r"\|") + 1)
+    hits = hits.merge(sentences[["report_id", "sentence_id", "text"]])
+    order = {r: i for i, r in enumerate(dict.fromkeys(sentences.report_id))}
+    hits = hits.assign(report_order=hits.report_id.map(order)).sort_values(
+        ["report_order", "n_terms", "n_hits", "sentence_id"], ascending=[True, False, False, True]
+    )
+    return hits.groupby("report_id", sort=False).head(top_n).drop(columns="report_order")
+
+
+def evidence_html(
+    reports: pd.DataFrame, sentences: pd.DataFrame, coded: pd.DataFrame, theme: Theme, top_n: int = 3
+) -> str:
+    """An HTML table: one column per report, its most representative sentences with matches marked."""
+    best = representative(sentences, coded, theme.id, top_n)
+    cells = []
+    for report in reports.itertuples():
+        part = best[best.report_id == report.report_id]
+        items = "".join(
+            f"<li><small>[{r.sentence_id}]</small> {highlight(r.text, theme)}</li>" for r in part.itertuples()
+        )
+        body = f"<ol>{items}</ol>" if items else "<i>no sentence coded</i>"
+        cells.append(f'<td style="vertical-align:top;text-align:left">{body}</td>')
+    head = "".join(f"<th>{escape(r.region)} ({escape(r.report_id)})</th>" for r in reports.itertuples())
+    title = f"<b>{escape(theme.label_en)} · {escape(theme.label_zh)}</b> — {escape(theme.definition)}"
+    return f"<p>{title}</p><table><tr>{head}</tr><tr>{''.join(cells)}</tr></table>"

@@ -1,0 +1,340 @@
+"""Voices: quoted and reported speech with its speaker, and a typology of who speaks.
+
+Build output (stage :func:`voices_stage`), ``quotes.csv`` — one row per stretch of speech, in reading order:
+
+- ``report_id``
+- ``quote_id`` — 0.. per report, in reading order.
+- ``sentence_ids`` — the sentences holding the speech, ``|``-joined (a direct quote can span several).
+- ``speaker`` — the person's name as written ("" when the text names nobody).
+- ``role`` — the position(s) written before the name, e.g. ``党支部书记`` or ``副部长、市委党建办主任``;
+  when the speech names only the person (李棠说), taken from the first mention of that name with a position.
+- ``organisation`` — what is written before the role, e.g. ``超人科技股份有限公司`` (same fallback as
+  ``role``).
+- ``speech_verb`` — 说 / 表示 / 介绍 / 强调 / 深有感触 …
+- ``direct`` — True for text inside “…”, False for reported speech after the verb (孙晓华表示，开展……).
+- ``text`` — the quoted words (direct) or the rest of the sentence after the verb (indirect).
+- ``themes`` — themes of the speech sentences from ``sentence_themes`` (``|``-joined, first appearance order);
+  empty when the theme stage has not run.
+- ``speaker_type`` — :func:`speaker_type`: official / enterprise / expert / other / unattributed.
+
+Rules. A “…” span is *speech* when it ends in sentence-final punctuation (。！？…) or a speaker+verb is
+written right after it; shorter, unpunctuated quotes (“双亮”, “党建+信用”) are terms (see ``practices``).
+The speaker of a direct quote is found (1) after the closing mark, in the next clause(s) of the same paragraph
+(“……。”超人科技股份有限公司党支部书记李棠说。 / “……。”11月11日，……，陈琳婷强调…), or (2) before the opening
+mark in the same sentence (江汉说，“……”). Reported speech is a sentence with ``<name><verb>`` followed by
+words that are not a quote; it covers the rest of that one sentence. Names are jieba ``nr`` tokens (the user
+dictionary lists the reports' people) or, failing that, the two or three characters after a position word.
+"""
+
+import re
+from functools import cache
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.colors import LinearSegmentedColormap
+
+from .segment import pos_tokens
+from .style import FIG_WIDTH, NEUTRAL, region_colors
+
+Frames = dict[str, pd.DataFrame]
+COLUMNS = [
+    "report_id",
+    "quote_id",
+    "sentence_ids",
+    "speaker",
+    "role",
+    "organisation",
+    "speech_verb",
+    "direct",
+    "text",
+    "themes",
+    "speaker_type",
+]
+
+QUOTE = re.compile(r"“([^“”]*)”")
+SPEECH_END = tuple("。！？…!?")
+VERB = r"(?:也|还|则|又)?(?P<verb>深有感触|表示|介绍|强调|认为|指出|谈到|坦言|感慨|说)"
+# Position words: the role starts at the first of these in an attribution phrase (org = what precedes).
+ROLE_START = re.compile(
+    r"“?两新”?工委|党支部|党总支|党委|党工委|工委|副|院长|研究员|教授|主任|部长|局长|书记|委员|主席|总监|总裁"
+    r"|经理|董事|组织员|负责人|专家|学者|老师|讲师"
+)
+OFFICIAL = r"工委|组织部|市委|区委|县委|局|政府|管委会|开发区|园区|保税区|高新区|街道"
+CLAUSE_END = "，。：；！？"
+MAX_PHRASE = 45  # longest org + role + name before a verb
+
+
+def is_speech(inner: str, attributed_after: bool) -> bool:
+    """Is the quoted ``inner`` text speech (vs a quoted term)? See the module rules."""
+    return inner.endswith(SPEECH_END) or (attributed_after and len(inner) >= 8)
+
+
+@cache
+def _names_in(phrase: str) -> list[str]:
+    return [w for w, flag in pos_tokens(phrase) if flag == "nr" and len(w) >= 2]
+
+
+def split_attribution(phrase: str) -> tuple[str, str, str] | None:
+    """``(organisation, role, name)`` of a phrase written before a speech verb, or None if no name ends it.
+
+    >>> split_attribution("超人科技股份有限公司党支部书记李棠")
+    ('超人科技股份有限公司', '党支部书记', '李棠')
+    """
+    phrase = phrase.strip()
+    names = _names_in(phrase)
+    if names and phrase.endswith(names[-1]):
+        name = names[-1]
+    else:
+        roles = list(ROLE_START.finditer(phrase))
+        tail = phrase[roles[-1].end() :] if roles else ""
+        if not re.fullmatch(r"[\u4e00-\u9fff]{2,3}", tail):
+            return None
+        name = tail
+    head = phrase[: len(phrase) - len(name)]
+    if len(head) > MAX_PHRASE or any(c in head for c in "，。"):
+        return None
+    start = ROLE_START.search(head)
+    cut = start.start() if start else len(head)
+    return head[:cut], head[cut:], name
+
+
+def _clause_before(text: str, end: int) -> str:
+    """The clause of ``text`` that ends at ``end`` (back to the previous clause mark)."""
+    start = max(text.rfind(c, 0, end) for c in CLAUSE_END) + 1
+    return text[start:end].lstrip("”")
+
+
+def attribution_after(text: str) -> tuple[str, str, str, str] | None:
+    """``(org, role, name, verb)`` when ``text`` (what follows a quote) names a speaker in its first sentence.
+
+    The speaker may come after introductory clauses (a date, 在……上) but within the first sentence.
+    """
+    sentence = re.split(r"(?<=[。！？])", text, maxsplit=1)[0]
+    for m in re.finditer(VERB, sentence):
+        parts = split_attribution(_clause_before(sentence, m.start()))
+        if parts:
+            return (*parts, m["verb"])
+    return None
+
+
+def attribution_before(text: str) -> tuple[str, str, str, str] | None:
+    """``(org, role, name, verb)`` when ``text`` (what precedes a quote) ends with ``<speaker><verb>，``."""
+    m = re.search(VERB + r"[，：:]?$", text)
+    if not m:
+        return None
+    parts = split_attribution(_clause_before(text, m.start()))
+    return (*parts, m["verb"]) if parts else None
+
+
+def _profiles(text: str, names: set[str]) -> dict[str, tuple[str, str]]:
+    """First ``(organisation, role)`` written before each name anywhere in the report."""
+    found = {}
+    for name in names:
+        for m in re.finditer(re.escape(name), text):
+            parts = split_attribution(_clause_before(text, m.start()) + name)
+            if parts and parts[1]:
+                found[name] = parts[:2]
+                break
+    return found
+
+
+def speaker_type(speaker: str, role: str, organisation: str) -> str:
+    """official / enterprise / expert / other / unattributed, from the role and organisation words.
+
+    expert: researcher, professor, expert, teacher; enterprise: a company (公司 集团 控股 企业) or a
+    business/Party post inside one (党委书记 of 陶氏化学, 运营总监); official: a Party/government organ or a
+    park/zone administration (组织部, 工委, 人事局, 开发区, 园区 …).
+    """
+    if not speaker:
+        return "unattributed"
+    if re.search(r"研究员|教授|专家|学者|老师|讲师", role):
+        return "expert"
+    if re.search(r"公司|集团|控股|企业|厂", organisation):
+        return "enterprise"
+    if re.search(OFFICIAL, organisation + role):
+        return "official"
+    if re.search(r"书记|经理|总裁|总监|董事|主任|负责人", role):
+        return "enterprise"
+    return "other"
+
+
+def _sentence_of(block: pd.DataFrame) -> tuple[str, list[int]]:
+    """A paragraph's text and, per character, its sentence_id."""
+    text, owner = "", []
+    for sid, s in zip(block.sentence_id, block.text, strict=True):
+        text += s
+        owner += [sid] * len(s)
+    return text, owner
+
+
+def _ids(owner: list[int], start: int, end: int) -> str:
+    return "|".join(str(i) for i in dict.fromkeys(owner[start:end]))
+
+
+def paragraph_speech(text: str, owner: list[int]) -> list[dict]:
+    """Direct and reported speech in one paragraph (no profile fallback, no themes)."""
+    rows, quoted = [], []
+    for m in QUOTE.finditer(text):
+        after = attribution_after(text[m.end() :].lstrip("，"))
+        before = attribution_before(_sentence_before(text, m.start()))
+        if not is_speech(m[1], after is not None or before is not None):
+            continue
+        org, role, name, verb = before or after or ("", "", "", "")
+        rows.append(_row(owner, m.start(1), m.end(1), name, role, org, verb, True, m[1]))
+        quoted.append(m.span())
+    for m in re.finditer(VERB, text):
+        if any(s <= m.start() < e for s, e in quoted):
+            continue
+        parts = split_attribution(_clause_before(text, m.start()))
+        end = _sentence_end(text, m.end())
+        said = text[m.end() : end].lstrip("，：: ")
+        if parts and said.strip("。！？") and not said.startswith("“"):
+            org, role, name = parts
+            rows.append(_row(owner, m.end(), end, name, role, org, m["verb"], False, said))
+    return sorted(rows, key=lambda r: (r["_start"], not r["direct"]))
+
+
+def _sentence_before(text: str, end: int) -> str:
+    """The part of the sentence that precedes position ``end``."""
+    start = max(text.rfind(c, 0, end) for c in "。！？") + 1
+    return text[start:end]
+
+
+def _sentence_end(text: str, start: int) -> int:
+    ends = [i + 1 for i in (text.find(c, start) for c in "。！？") if i >= 0]
+    return min(ends, default=len(text))
+
+
+def _row(owner, start, end, name, role, org, verb, direct, said) -> dict:
+    return {
+        "_start": start,
+        "sentence_ids": _ids(owner, start, end),
+        "speaker": name,
+        "role": role,
+        "organisation": org,
+        "speech_verb": verb,
+        "direct": direct,
+        "text": said,
+    }
+
+
+def extract_quotes(sentences: pd.DataFrame, themes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """All speech of every report (see the module docstring for columns and rules)."""
+    rows = []
+    for report, sents in sentences.groupby("report_id", sort=False):
+        paragraphs = [
+            _sentence_of(b) for _, b in sents.sort_values("sentence_id").groupby("block_id", sort=True)
+        ]
+        found = [r for text, owner in paragraphs for r in paragraph_speech(text, owner)]
+        profiles = _profiles("".join(t for t, _ in paragraphs), {r["speaker"] for r in found if r["speaker"]})
+        for i, r in enumerate(found):
+            if r["speaker"] and not r["role"] and r["speaker"] in profiles:
+                r["organisation"], r["role"] = profiles[r["speaker"]]
+            r |= {"report_id": report, "quote_id": i, "themes": _themes(themes, report, r["sentence_ids"])}
+            r["speaker_type"] = speaker_type(r["speaker"], r["role"], r["organisation"])
+            rows.append(r)
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _themes(themes: pd.DataFrame | None, report: str, sentence_ids: str) -> str:
+    if themes is None:
+        return ""
+    ids = [int(i) for i in sentence_ids.split("|")]
+    hit = themes[(themes.report_id == report) & themes.sentence_id.isin(ids)]
+    return "|".join(dict.fromkeys(hit.sort_values("sentence_id", kind="stable").theme))
+
+
+def voices_stage(frames: Frames, options: dict) -> Frames:
+    """Build stage: ``quotes.csv`` from ``sentences`` (and ``sentence_themes`` when present)."""
+    return {"quotes": extract_quotes(frames["sentences"], frames.get("sentence_themes"))}
+
+
+TYPE_LABELS = {
+    "official": "Officials",
+    "enterprise": "Enterprise Party secretaries / managers",
+    "expert": "Experts / teachers",
+    "other": "Other named speakers",
+    "unattributed": "Unattributed",
+}
+
+
+def _with_region(frame: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    regions = reports.set_index("report_id").region
+    return frame.assign(region=frame.report_id.map(regions))
+
+
+def voices_by_type(quotes: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """Speech items and distinct speakers per region × speaker type (types in ``TYPE_LABELS`` order)."""
+    q = _with_region(quotes, reports)
+    out = (
+        q.groupby(["region", "speaker_type"])
+        .agg(items=("quote_id", "size"), speakers=("speaker", lambda s: s[s != ""].nunique()))
+        .reset_index()
+    )
+    regions = list(dict.fromkeys(reports.region))
+    out["_r"], out["_t"] = out.region.map(regions.index), out.speaker_type.map(list(TYPE_LABELS).index)
+    return out.sort_values(["_r", "_t"]).drop(columns=["_r", "_t"]).reset_index(drop=True)
+
+
+def voice_themes(quotes: pd.DataFrame, reports: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
+    """Speech items per region × speaker type × theme (an item counts once for each theme it carries)."""
+    q = _with_region(quotes, reports)
+    long = q.assign(theme=q.themes.str.split("|")).explode("theme")
+    long = long[long.theme.isin(theme_ids)]
+    counts = long.groupby(["region", "speaker_type", "theme"]).size().rename("items").reset_index()
+    return counts.sort_values(["region", "speaker_type", "theme"]).reset_index(drop=True)
+
+
+def plot_voices(quotes: pd.DataFrame, reports: pd.DataFrame, themes: dict[str, str]) -> plt.Figure:
+    """Left: speech items by speaker type per region; right: one heatmap per region, type × theme counts.
+
+    ``themes`` maps theme id → English label (codebook order).
+    """
+    regions = list(dict.fromkeys(reports.region))
+    colors = region_colors(regions)
+    by_type, by_theme = voices_by_type(quotes, reports), voice_themes(quotes, reports, list(themes))
+    types = [t for t in TYPE_LABELS if t in set(quotes.speaker_type)]
+    fig, axes = plt.subplots(
+        1,
+        1 + len(regions),
+        figsize=(FIG_WIDTH * 1.5, 0.75 * len(types) + 2.6),
+        sharey=True,
+        gridspec_kw={"width_ratios": [1.1] + [1.6] * len(regions)},
+    )
+    height = 0.8 / len(regions)
+    for k, region in enumerate(regions):
+        counts = (
+            by_type[by_type.region == region].set_index("speaker_type")["items"].reindex(types, fill_value=0)
+        )
+        y = np.arange(len(types)) + (k - (len(regions) - 1) / 2) * height
+        axes[0].barh(y, counts.to_numpy(), height=height, color=colors[region], label=region)
+    axes[0].set_yticks(range(len(types)), [TYPE_LABELS[t] for t in types])
+    axes[0].invert_yaxis()
+    axes[0].set_xlabel("Speech items (direct + reported)")
+    axes[0].set_title("Who speaks")
+    axes[0].legend(frameon=False, loc="lower right")
+    vmax = max(by_theme["items"].max(), 1)
+    for ax, region in zip(axes[1:], regions, strict=True):
+        grid = (
+            by_theme[by_theme.region == region]
+            .pivot(index="speaker_type", columns="theme", values="items")
+            .reindex(index=types, columns=list(themes))
+            .fillna(0)
+            .astype(int)
+        )
+        cmap = LinearSegmentedColormap.from_list(region, ["#FFFFFF", colors[region]])
+        ax.imshow(grid.to_numpy(), cmap=cmap, vmin=0, vmax=vmax, aspect="auto")
+        for (i, j), n in np.ndenumerate(grid.to_numpy()):
+            if n:
+                ax.text(j, i, n, ha="center", va="center", color="white" if n > vmax / 2 else "black")
+        spoken = set(by_type.loc[by_type.region == region, "speaker_type"])
+        for i, kind in enumerate(types):
+            if kind not in spoken:
+                ax.text((len(themes) - 1) / 2, i, "no speech items", ha="center", va="center", color=NEUTRAL)
+        ax.set_xticks(range(len(themes)), list(themes.values()), rotation=40, ha="right")
+        ax.set_title(f"{region}: themes each voice carries")
+        ax.tick_params(left=False)
+        ax.spines[:].set_visible(False)
+    fig.tight_layout()
+    return fig

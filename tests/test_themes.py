@@ -1,0 +1,320 @@
+"""Theme codebook, sentence coding on the real reports, validation against hand labels, bootstrap summary."""
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from helpers import themes
+from helpers.codebook import REQUIRED_THEMES, load_codebook
+from helpers.config import CODEBOOK, MANIFEST, THEME_LABELS
+from helpers.corpus import combine, read_report
+from helpers.errors import InputError
+from helpers.manifest import read_manifest
+
+ZJ, JS = "zhejiang_yongkang_2024", "jiangsu_suzhou_2023"
+
+
+@pytest.fixture(scope="module")
+def frames():
+    corpus = combine([read_report(r) for r in read_manifest(MANIFEST)])
+    return corpus | themes.themes_stage(corpus, {"codebook": CODEBOOK})
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    return {t.id: t for t in load_codebook(CODEBOOK)}
+
+
+def _sentence(frames, report, sid) -> str:
+    s = frames["sentences"]
+    return s[(s.report_id == report) & (s.sentence_id == sid)].text.item()
+
+
+def _coded(frames, report, sid) -> dict[str, str]:
+    st = frames["sentence_themes"]
+    hits = st[(st.report_id == report) & (st.sentence_id == sid)]
+    return dict(zip(hits.theme, hits.matched_terms, strict=True))
+
+
+# --- codebook validation -------------------------------------------------------------------------------
+
+
+def _write(tmp_path, themes_list) -> str:
+    path = tmp_path / "themes.yml"
+    path.write_text(yaml.safe_dump({"themes": themes_list}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _valid_entries() -> list[dict]:
+    return yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))["themes"]
+
+
+def _mutate(entries, theme_id, **changes):
+    for e in entries:
+        if e["id"] == theme_id:
+            for k, v in changes.items():
+                if v is None:
+                    e.pop(k)
+                else:
+                    e[k] = v
+    return entries
+
+
+@pytest.mark.parametrize(
+    ("change", "theme", "field"),
+    [
+        (lambda e: _mutate(e, "talent", include=[]), "talent", "include"),
+        (lambda e: _mutate(e, "talent", include=["人才", "培(训"]), "talent", "include"),
+        (lambda e: _mutate(e, "learning", exclude=["学习[领"]), "learning", "exclude"),
+        (lambda e: _mutate(e, "service", definition=None), "service", "definition"),
+        (lambda e: _mutate(e, "service", label_zh="  "), "service", "label_zh"),
+        (lambda e: _mutate(e, "opening", includes=["开放"]), "opening", "includes"),
+        (lambda e: _mutate(e, "opening", exclude="国外企业"), "opening", "exclude"),
+        (lambda e: [*e, dict(e[0])], "integration", "id"),
+        (lambda e: [{k: v for k, v in e[0].items() if k != "id"}, *e[1:]], "theme #1", "id"),
+        (lambda e: [x for x in e if x["id"] != "digitization"], "digitization", "id"),
+    ],
+    ids=[
+        "empty-include",
+        "bad-regex",
+        "bad-exclude-regex",
+        "no-definition",
+        "blank-label",
+        "unknown-field",
+        "exclude-not-list",
+        "duplicate-id",
+        "missing-id",
+        "required-theme-missing",
+    ],
+)
+def test_invalid_codebook_names_file_theme_and_field(tmp_path, change, theme, field):
+    path = _write(tmp_path, change(_valid_entries()))
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    message = str(err.value)
+    assert str(path) in message and theme in message and f"`{field}`" in message
+
+
+def test_bad_yaml_is_one_input_error_with_the_line(tmp_path):
+    path = tmp_path / "themes.yml"
+    path.write_text("themes:\n  - id: talent\n    include: [人才\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"themes\.yml: is not valid YAML at line \d"):
+        load_codebook(path)
+
+
+def test_the_build_stage_reads_the_codebook_from_options(tmp_path, frames):
+    edited = _mutate(_valid_entries(), "opening", include=["陶氏"])
+    result = themes.themes_stage(frames, {"codebook": _write(tmp_path, edited)})
+    opening = result["sentence_themes"].query("theme == 'opening'")
+    assert set(opening.matched_terms) == {"陶氏"}
+    bad = tmp_path / "bad" / "themes.yml"
+    bad.parent.mkdir()
+    shutil.copy(CODEBOOK, bad)
+    bad.write_text(bad.read_text(encoding="utf-8").replace("      - 培训\n", "      - '培训('\n"))
+    with pytest.raises(InputError, match="theme 'talent': field `include`"):
+        themes.themes_stage(frames, {"codebook": bad})
+
+
+# --- coding real sentences (expectations from reading the texts) ------------------------------------
+
+
+def test_codebook_has_the_required_themes_and_more(codebook):
+    assert set(REQUIRED_THEMES) <= set(codebook) and len(codebook) >= 6
+
+
+@pytest.mark.parametrize(
+    ("report", "sid", "present", "absent"),
+    [
+        # the 学习 of political study (深入学习领会) and the group's name (学习团) are not peer learning
+        (ZJ, 8, {"talent"}, {"learning", "innovation"}),  # …让党的创新理论在基层落地生根 is not innovation
+        (ZJ, 17, {"digitization"}, {"learning"}),
+        # the study trip answered the question: learning, not talent cultivation
+        (ZJ, 31, {"learning"}, {"talent"}),
+        (ZJ, 29, {"learning"}, {"digitization"}),  # 凝聚智慧 is wisdom, not smart technology
+        (ZJ, 14, {"learning", "digitization", "service"}, {"innovation"}),  # 理念创新
+        (ZJ, 30, {"integration"}, set()),
+        (JS, 13, {"organisation"}, {"integration"}),  # 三区融合: development zones merging
+        (JS, 19, {"innovation", "organisation"}, {"opening", "digitization"}),  # 国外企业; 平台研发
+        (JS, 10, {"integration"}, set()),
+        (JS, 26, {"talent"}, {"digitization"}),  # 队伍培育平台 is not a digital platform
+        (JS, 0, {"opening"}, set()),
+    ],
+)
+def test_real_sentences_are_coded_as_read(frames, report, sid, present, absent):
+    coded = _coded(frames, report, sid)
+    assert present <= set(coded), (sid, coded)
+    assert not absent & set(coded), (sid, coded)
+
+
+def test_matched_terms_are_the_strings_in_the_sentence(frames):
+    coded = _coded(frames, JS, 10)
+    assert coded["integration"].split("|")[0] == "党建与企业发展"
+    assert "同频共振" in coded["integration"].split("|")
+    st = frames["sentence_themes"]
+    for row in st.merge(frames["sentences"]).itertuples():
+        assert all(term in row.text for term in row.matched_terms.split("|"))
+
+
+def test_exclude_vetoes_only_the_overlapping_match(codebook):
+    learning = codebook["learning"]
+    text = "学习团参观了数字党建体验馆，学习数字党建方面的经验做法。"
+    spans = learning.spans(text)
+    assert (0, 2) not in spans  # 学习团
+    assert (14, 16) in spans and learning.matched_terms(text) == ["参观", "学习"]
+    assert learning.spans("深入学习领会讲话精神") == []
+
+
+def test_highlight_marks_every_match_and_escapes_html(codebook):
+    html = themes.highlight("党建与业务<深度融合>", codebook["integration"])
+    assert html == "<mark>党建与业务</mark>&lt;深度<mark>融合</mark>&gt;"
+
+
+# --- validation against the hand labels ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def validation(frames, codebook):
+    ids = list(codebook)
+    labels = themes.load_labels(frames["sentences"], ids)
+    wide = themes.coded_matrix(frames["sentences"], frames["sentence_themes"], ids)
+    return labels, themes.validation_table(labels, wide, ids).set_index("theme")
+
+
+def test_labels_cover_every_body_sentence(frames, validation):
+    labels, _ = validation
+    assert len(labels) == len(frames["sentences"])
+
+
+@pytest.mark.parametrize("theme", REQUIRED_THEMES)
+def test_required_themes_reach_f1_08_against_hand_labels(validation, theme):
+    _, table = validation
+    assert table.at[theme, "n_labelled"] > 0
+    assert table.at[theme, "f1"] >= 0.8, table.loc[theme]
+
+
+def test_labels_out_of_step_with_sentences_fail(tmp_path, frames, codebook):
+    labels = pd.read_csv(THEME_LABELS, keep_default_na=False)
+    labels.loc[5, "text"] = labels.loc[5, "text"][:-1]
+    path = tmp_path / "theme_labels.csv"
+    labels.to_csv(path, index=False)
+    with pytest.raises(InputError, match="do not match"):
+        themes.load_labels(frames["sentences"], list(codebook), path)
+    labels.drop(columns="talent").to_csv(path, index=False)
+    with pytest.raises(InputError, match="talent"):
+        themes.load_labels(frames["sentences"], list(codebook), path)
+
+
+def test_validation_table_counts_against_a_hand_example():
+    labels = pd.DataFrame(
+        {"report_id": ["r"] * 4, "sentence_id": range(4), "text": list("abcd"), "t": [1, 1, 0, 0]}
+    )
+    coded = labels.assign(t=[1, 0, 1, 0])
+    row = themes.validation_table(labels, coded, ["t"]).iloc[0]
+    assert (row.tp, row.fp, row.fn) == (1, 1, 1)
+    assert row.precision == row.recall == row.f1 == 0.5
+
+
+# --- bootstrap summary -------------------------------------------------------------------------------
+
+
+SUMMARY_COLUMNS = [
+    "report_id", "region", "theme", "n_sentences", "n_chars", "n_coded", "share", "share_lo", "share_hi",
+    "share_exact_lo", "share_exact_hi", "n_hits", "hits_per_1k", "hits_per_1k_lo", "hits_per_1k_hi",
+    "reference_id", "share_diff", "share_diff_lo", "share_diff_hi", "hits_per_1k_diff", "hits_per_1k_diff_lo",
+    "hits_per_1k_diff_hi",
+]  # fmt: skip
+
+
+def test_summary_has_documented_columns_and_one_row_per_report_and_theme(frames, codebook):
+    summary = frames["theme_summary"]
+    assert list(summary.columns) == SUMMARY_COLUMNS
+    assert len(summary) == len(frames["reports"]) * len(codebook)
+    assert list(summary.report_id.unique()) == list(frames["reports"].report_id)
+    assert summary.duplicated(["report_id", "theme"]).sum() == 0
+    reports = frames["reports"].set_index("report_id")
+    assert (summary.n_chars == summary.report_id.map(reports.n_chars)).all()
+    assert (summary.n_sentences == summary.report_id.map(reports.n_sentences)).all()
+
+
+def test_intervals_contain_the_point_estimates(frames):
+    s = frames["theme_summary"]
+    for stat in ("share", "hits_per_1k", "share_diff", "hits_per_1k_diff"):
+        x = s.dropna(subset=[stat])
+        assert ((x[f"{stat}_lo"] <= x[stat] + 1e-9) & (x[stat] <= x[f"{stat}_hi"] + 1e-9)).all(), stat
+    assert ((s.share_exact_lo <= s.share) & (s.share <= s.share_exact_hi)).all()
+
+
+def test_difference_is_reference_minus_report(frames):
+    s = frames["theme_summary"].set_index(["report_id", "theme"])
+    assert s.loc[(ZJ, "learning"), "share_diff"] != s.loc[(ZJ, "learning"), "share_diff"]  # NaN on reference
+    expected = s.loc[(ZJ, "digitization"), "share"] - s.loc[(JS, "digitization"), "share"]
+    assert s.loc[(JS, "digitization"), "share_diff"] == pytest.approx(expected)
+
+
+def test_exact_interval_matches_clopper_pearson_closed_form(frames):
+    s = frames["theme_summary"].set_index(["report_id", "theme"])
+    row = s.loc[(JS, "digitization")]
+    assert row.n_coded == 0
+    # Clopper–Pearson with 0 successes in n: upper = 1 − (α/2)^(1/n)
+    assert row.share_exact_hi == pytest.approx(1 - 0.025 ** (1 / row.n_sentences), abs=1e-6)
+    assert row.share_lo == row.share_hi == 0  # the bootstrap collapses here, hence the exact interval
+
+
+def test_bootstrap_is_deterministic_and_seeded(frames, codebook):
+    args = (frames["reports"], frames["sentences"], frames["sentence_themes"], list(codebook))
+    a = themes.summarize(*args, n_boot=2000)
+    pd.testing.assert_frame_equal(a, themes.summarize(*args, n_boot=2000))
+    b = themes.summarize(*args, n_boot=2000, seed=1)
+    assert not a.share_lo.equals(b.share_lo) or not a.hits_per_1k_hi.equals(b.hits_per_1k_hi)
+    first = themes.summarize(frames["reports"].iloc[:1], *args[1:], n_boot=2000)
+    pd.testing.assert_frame_equal(
+        first.iloc[:, :15], a[a.report_id == ZJ].iloc[:, :15]
+    )  # independent of others
+
+
+def _synthetic(n: int, p: float, rng) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    hit = rng.random(n) < p
+    sentences = pd.DataFrame({"report_id": "r", "sentence_id": range(n), "text": ["字" * 50] * n})
+    coded = pd.DataFrame(
+        {
+            "report_id": "r",
+            "sentence_id": np.flatnonzero(hit),
+            "theme": "t",
+            "matched_terms": "字",
+            "n_hits": 1,
+        }
+    )
+    return pd.DataFrame({"report_id": ["r"], "region": ["R"]}), sentences, coded
+
+
+def test_bootstrap_interval_matches_the_normal_approximation_for_a_large_sample():
+    reports, sentences, coded = _synthetic(2000, 0.3, np.random.default_rng(0))
+    row = themes.summarize(reports, sentences, coded, ["t"], n_boot=4000).iloc[0]
+    se = np.sqrt(row.share * (1 - row.share) / row.n_sentences)
+    assert row.share_lo == pytest.approx(row.share - 1.96 * se, abs=0.004)
+    assert row.share_hi == pytest.approx(row.share + 1.96 * se, abs=0.004)
+    # every sentence has 50 characters and at most 1 hit, so hits per 1,000 characters = 20 × share
+    assert row.hits_per_1k_lo == pytest.approx(20 * row.share_lo) and row.hits_per_1k == pytest.approx(
+        20 * row.share
+    )
+
+
+def test_bootstrap_interval_covers_the_true_share_about_95_percent_of_the_time():
+    rng = np.random.default_rng(7)
+    covered = []
+    for _ in range(200):
+        reports, sentences, coded = _synthetic(60, 0.3, rng)
+        row = themes.summarize(reports, sentences, coded, ["t"], n_boot=2000).iloc[0]
+        covered.append(row.share_lo <= 0.3 <= row.share_hi)
+    assert 0.88 <= np.mean(covered) <= 0.99
+
+
+def test_positions_run_from_0_to_1_in_reading_order(frames):
+    pos = themes.positions(frames["sentences"])
+    for _, part in pos.groupby("report_id"):
+        assert part.position.iloc[0] == 0 and part.end.iloc[-1] == pytest.approx(1)
+        assert (part.position.diff().dropna() > 0).all()
+        assert (part.position.iloc[1:].to_numpy() == part.end.iloc[:-1].to_numpy()).all()

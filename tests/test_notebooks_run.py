@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from helpers.config import FIGURES_DIR, RAW_DIR
-from helpers.run_notebooks import execute, numbered_notebooks, run_all
+from helpers.config import FIGURES_DIR, PROJ_ROOT, RAW_DIR
+from helpers.run_notebooks import execute, execute_many, numbered_notebooks, run_all
 
 pytestmark = pytest.mark.slow
 GLYPH = re.compile(r"missing from font|Glyph \d+")
@@ -76,10 +76,20 @@ def test_indexed_figures_are_valid_readable_images(build_dir):
         ET.parse(FIGURES_DIR / name.replace(".png", ".svg"))
 
 
-def test_figures_are_byte_identical_across_runs(build_dir, tmp_path):
+def test_figures_are_byte_identical_across_runs_and_working_dirs(build_dir, tmp_path):
+    """Re-run the first notebook with the kernel started at the project root instead of notebooks/."""
     first = numbered_notebooks()[0]
     figures = sorted(FIGURES_DIR.glob(f"{first.name[:2]}_*.*"))
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in figures}
-    execute(first, force=True, build_dir=tmp_path)
+    execute(first, force=True, build_dir=tmp_path, cwd=PROJ_ROOT)
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in figures}
     assert before and before == after
+
+
+def test_every_figure_is_byte_identical_when_regenerated(build_dir, tmp_path):
+    def hashes():
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(FIGURES_DIR.glob("*.*g"))}
+
+    before = hashes()
+    execute_many(numbered_notebooks(), force=True, build_dir=tmp_path)
+    assert before and hashes() == before

@@ -9,6 +9,7 @@ they are independent and run in parallel processes.
 import hashlib
 import html
 import os
+import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -37,8 +38,13 @@ def _stamp(notebook: Path) -> str:
     return digest.hexdigest()
 
 
-def execute(notebook: Path, force: bool = False, build_dir: Path = BUILD_DIR) -> tuple[str, float]:
-    """Run one notebook into ``build_dir`` (skipped if up to date); return its name and the seconds taken."""
+def execute(
+    notebook: Path, force: bool = False, build_dir: Path = BUILD_DIR, cwd: Path | None = None
+) -> tuple[str, float]:
+    """Run one notebook into ``build_dir`` (skipped if up to date); return its name and the seconds taken.
+
+    The kernel starts in ``cwd`` (default: the notebook's folder, as in JupyterLab).
+    """
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -51,10 +57,13 @@ def execute(notebook: Path, force: bool = False, build_dir: Path = BUILD_DIR) ->
         return notebook.name, 0.0
     nb = nbformat.read(notebook, as_version=4)
     client = NotebookClient(
-        nb, kernel_name=KERNEL_NAME, timeout=TIMEOUT, resources={"metadata": {"path": str(notebook.parent)}}
+        nb,
+        kernel_name=KERNEL_NAME,
+        timeout=TIMEOUT,
+        resources={"metadata": {"path": str(cwd or notebook.parent)}},
     )
     try:
-        client.execute()
+        client.execute(stderr=subprocess.DEVNULL)  # the kernel only logs start-up notices there
     except CellExecutionError as err:
         cell = next((i for i, c in enumerate(nb.cells) if _has_error(c)), "?")
         last = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
@@ -123,16 +132,35 @@ def write_figure_index(folder: Path = FIGURES_DIR) -> dict[str, str]:
     return captions
 
 
+def notebook_title(notebook: Path) -> str:
+    """The notebook's first markdown heading (its question), else its file name."""
+    import nbformat
+
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("#"):
+            return cell.source.splitlines()[0].lstrip("# ").strip()
+    return notebook.stem
+
+
 def write_html_index(notebooks: list[Path], figures: dict[str, str], html_dir: Path) -> None:
-    """``build/html/index.html`` linking every exported notebook and figure."""
-    items = "".join(f'<li><a href="{nb.stem}.html">{html.escape(nb.stem)}</a></li>' for nb in notebooks)
+    """``build/html/index.html``: every exported notebook by title, then every figure with its caption."""
     rel = os.path.relpath(FIGURES_DIR, html_dir)
+    items = "".join(
+        f'<li><a href="{nb.stem}.html">{html.escape(notebook_title(nb))}</a></li>' for nb in notebooks
+    )
     figs = "".join(
-        f'<li><a href="{rel}/{n}">{html.escape(n)}</a> — {html.escape(c)}</li>' for n, c in figures.items()
+        f'<figure><a href="{rel}/{n}"><img src="{rel}/{n}" alt="{html.escape(n)}"></a>'
+        f"<figcaption><b>{html.escape(n)}</b> — {html.escape(c)}</figcaption></figure>"
+        for n, c in figures.items()
+    )
+    style = (
+        "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
+        "figure{display:inline-block;width:340px;margin:0 1em 1.5em 0;vertical-align:top}"
+        "img{width:100%;border:1px solid #ddd}figcaption{font-size:0.85em}"
     )
     page = (
-        '<!doctype html><html><head><meta charset="utf-8"><title>Two-new Party-building: Zhejiang vs Jiangsu'
-        f"</title></head><body><h1>Zhejiang vs Jiangsu: notebooks</h1><ol>{items}</ol>"
-        f"<h2>Figures</h2><ul>{figs}</ul></body></html>\n"
+        '<!doctype html><html><head><meta charset="utf-8"><title>Two-new Party-building: Zhejiang vs '
+        f"Jiangsu</title><style>{style}</style></head><body><h1>Zhejiang vs Jiangsu: Party-building in the "
+        f'"two new" sector</h1><h2>Notebooks</h2><ol>{items}</ol><h2>Figures</h2>{figs}</body></html>\n'
     )
     write_text(html_dir / "index.html", page)

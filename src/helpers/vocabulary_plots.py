@@ -62,6 +62,8 @@ def term_scatter(
     points = rows.groupby(["x", "log_odds_z", "color"]).size().rename("n").reset_index()
     fig, ax = plt.subplots(figsize=(FIG_WIDTH * 0.75, 7))
     ax.scatter(points["x"], points["log_odds_z"], s=18 * points["n"], c=points["color"], alpha=0.75, lw=0)
+    ax.text(0.01, 0.99, "marker area: number of terms at the same point", transform=ax.transAxes, va="top",
+            fontsize=9, color=NEUTRAL)  # fmt: skip
     ax.axhline(0, color=NEUTRAL, lw=0.8)
     for z in (z_min, -z_min):
         ax.axhline(z, color=NEUTRAL, lw=0.6, ls="--")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+from tqdm import tqdm
 
 from .config import CODEBOOK, DICT_DIR, MANIFEST, PROCESSED_DIR
 from .corpus import combine, read_report
@@ -16,6 +17,7 @@ from .manifest import read_manifest
 STAMP = "_inputs.sha256"
 Frames = dict[str, pd.DataFrame]
 Stage = Callable[[Frames, dict], Frames]
+PROGRESS_MIN_REPORTS = 20  # builds of fewer reports show no progress bars
 
 
 def stages() -> list[Stage]:
@@ -53,10 +55,14 @@ def input_hash(manifest: Path, codebook: Path) -> str:
 
 
 def build_frames(manifest: Path = MANIFEST, codebook: Path = CODEBOOK) -> Frames:
-    """Compute every table in memory (nothing is written)."""
-    frames = combine([read_report(r) for r in read_manifest(manifest)])
+    """Compute every table in memory (nothing is written). Large builds show progress bars on stderr."""
+    reports = read_manifest(manifest)
+    quiet = len(reports) < PROGRESS_MIN_REPORTS
+    frames = combine([read_report(r) for r in tqdm(reports, "reading reports", unit="report", disable=quiet)])
     options = {"manifest": Path(manifest), "codebook": Path(codebook)}
-    for stage in stages():
+    bar = tqdm(stages(), "stages", unit="stage", disable=quiet)
+    for stage in bar:
+        bar.set_postfix_str(stage.__name__.removesuffix("_stage"))
         frames |= stage(frames, options)
     return frames
 

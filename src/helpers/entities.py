@@ -52,8 +52,11 @@ def read_entity_list(path: Path = ENTITY_LIST) -> pd.DataFrame:
     return table
 
 
-def candidates(texts: Iterable[str], speakers: Iterable[str] = ()) -> dict[str, tuple[str, str, str]]:
-    """Written form → ``(entity, type, source)`` for every candidate (``not_entity`` ones included)."""
+def candidates(
+    tagged: Iterable[tuple[str, str]], speakers: Iterable[str] = ()
+) -> dict[str, tuple[str, str, str]]:
+    """Written form → ``(entity, type, source)`` for every candidate (``not_entity`` ones included), from the
+    ``(word, POS)`` tokens of a report's sentences and its speakers."""
     found = {
         a: (r.entity, r.type, "curated")
         for r in read_entity_list().itertuples()
@@ -62,23 +65,35 @@ def candidates(texts: Iterable[str], speakers: Iterable[str] = ()) -> dict[str, 
     user = {word: tag for word, _, tag in read_user_dict()}
     for name in speakers:
         found.setdefault(name, (name, "person", "speaker"))
-    for text in texts:
-        for word, flag in pos_tokens(text):
-            if flag not in TYPES or len(word) < 2 or word in found:
-                continue
-            if user.get(word) == flag:
-                found[word] = (word, TYPES[flag], "userdict")
-            elif flag != "nr" and len(word) >= 3 and NAME_ENDING.search(word):
-                found[word] = (word, TYPES[flag], "pos")
+    for word, flag in tagged:
+        if flag not in TYPES or len(word) < 2 or word in found:
+            continue
+        if user.get(word) == flag:
+            found[word] = (word, TYPES[flag], "userdict")
+        elif flag != "nr" and len(word) >= 3 and NAME_ENDING.search(word):
+            found[word] = (word, TYPES[flag], "pos")
     return found
 
 
-def entities_table(sentences: pd.DataFrame, speakers: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Entity counts per report (columns in the module docstring); ``speakers`` has report_id, speaker."""
+def entities_table(
+    sentences: pd.DataFrame, speakers: pd.DataFrame | None = None, tokens: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Entity counts per report (columns in the module docstring); ``speakers`` has report_id, speaker;
+    ``tokens`` (``tokens.csv``: report_id, token, pos — the segmentation of these sentences) saves
+    segmenting them again."""
+    names = {} if speakers is None else speakers.groupby("report_id", sort=False).speaker.agg(list).to_dict()
+    if tokens is not None:
+        named = tokens.loc[tokens.pos.isin(TYPES), ["report_id", "token", "pos"]].drop_duplicates()
+        tagged = {
+            r: list(zip(g.token, g.pos, strict=True)) for r, g in named.groupby("report_id", sort=False)
+        }
     rows = []
     for report, sents in sentences.groupby("report_id", sort=False):
-        names = [] if speakers is None else speakers.loc[speakers.report_id == report, "speaker"]
-        found = candidates(sents.text, [n for n in names if n])
+        if tokens is None:
+            words = [pair for text in sents.text for pair in pos_tokens(text)]
+        else:
+            words = tagged.get(report, [])
+        found = candidates(words, [n for n in names.get(report, []) if n])
         pattern = re.compile("|".join(map(re.escape, sorted(found, key=lambda a: (-len(a), a)))))
         counts = Counter(found[m[0]] for text in sents.text for m in pattern.finditer(text))
         rows += [(report, *key, n) for key, n in counts.items() if key[1] != "not_entity"]
@@ -90,5 +105,6 @@ def entities_table(sentences: pd.DataFrame, speakers: pd.DataFrame | None = None
 
 
 def entities_stage(frames: Frames, options: dict) -> Frames:
-    """Build stage: ``entities.csv`` from ``sentences`` (and the speakers of ``quotes`` when present)."""
-    return {"entities": entities_table(frames["sentences"], frames.get("quotes"))}
+    """Build stage: ``entities.csv`` from ``sentences`` and ``tokens`` (and the speakers of ``quotes`` when
+    present)."""
+    return {"entities": entities_table(frames["sentences"], frames.get("quotes"), frames["tokens"])}

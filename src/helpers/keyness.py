@@ -2,7 +2,9 @@
 
 Counting unit: *content tokens* of ``tokens.csv`` (``is_stopword`` False, i.e. not a stopword, not
 punctuation, not a number). Every total below is a count of content tokens, so frequency table and keyness
-table share one denominator. With N reports each report is compared with the pooled rest.
+table share one denominator. With N reports each report is compared with the pooled rest (all reports at
+once, as columns of one terms × reports matrix); with one report there is no reference and the keyness table
+is empty.
 """
 
 import numpy as np
@@ -38,9 +40,13 @@ def content(tokens: pd.DataFrame) -> pd.DataFrame:
 def count_matrix(tokens: pd.DataFrame) -> pd.DataFrame:
     """Content-token counts, one row per term (sorted), one column per report (in corpus order)."""
     ct = content(tokens)
-    reports = list(dict.fromkeys(tokens["report_id"]))
-    counts = pd.crosstab(ct["token"], ct["report_id"]).reindex(columns=reports, fill_value=0)
-    return counts.sort_index().rename_axis(index="term", columns=None)
+    reports = pd.Index(pd.unique(tokens["report_id"]))
+    term, terms = pd.factorize(ct["token"], sort=True)
+    report = reports.get_indexer(ct["report_id"])
+    counts = np.bincount(term * len(reports) + report, minlength=len(terms) * len(reports))
+    return pd.DataFrame(
+        counts.reshape(len(terms), len(reports)), index=pd.Index(terms, name="term"), columns=reports
+    )
 
 
 def frequency_table(tokens: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
@@ -98,9 +104,10 @@ def log_odds_z(y_i, y_j, alpha) -> np.ndarray:
     z_w = δ_w / √Var(δ_w), with n = Σ_w y_w, α0 = Σ_w α_w over the whole vocabulary. The variance is the
     full delta-method variance 1/(y_iw+α_w) + 1/(n_i+α0−y_iw−α_w) + 1/(y_jw+α_w) + 1/(n_j+α0−y_jw−α_w);
     Monroe et al. drop the two large-denominator terms (their eq. 20), which slightly inflates |z|.
+    Vectorised: with terms × reports arrays (``alpha`` terms × 1) each column is one comparison.
     """
     y_i, y_j, alpha = (np.asarray(x, dtype=float) for x in (y_i, y_j, alpha))
-    n_i, n_j, alpha0 = y_i.sum(), y_j.sum(), alpha.sum()
+    n_i, n_j, alpha0 = y_i.sum(axis=0), y_j.sum(axis=0), alpha.sum()
     rest_i, rest_j = n_i + alpha0 - y_i - alpha, n_j + alpha0 - y_j - alpha
     delta = np.log((y_i + alpha) / rest_i) - np.log((y_j + alpha) / rest_j)
     variance = 1 / (y_i + alpha) + 1 / rest_i + 1 / (y_j + alpha) + 1 / rest_j
@@ -121,36 +128,43 @@ def keyness_table(
     order), ``g2`` descending, term.
     """
     counts = count_matrix(tokens)
-    pooled = counts.sum(axis=1)
-    alpha = prior_scale * pooled.to_numpy(dtype=float)  # = α0 · pooled share, α0 = prior_scale · N
-    tested = (pooled >= min_count).to_numpy()
-    frames = []
-    for report in counts.columns:
-        y_t = counts[report].to_numpy()
-        y_r = pooled.to_numpy() - y_t
-        z = log_odds_z(y_t, y_r, alpha)[tested]
-        a, c = y_t[tested], y_r[tested]
-        n_t, n_r = y_t.sum(), y_r.sum()
-        stat, p = g2(a, n_t - a, c, n_r - c)
-        q = multipletests(p, method="fdr_bh")[1] if len(p) else p
-        frames.append(
-            pd.DataFrame(
-                {
-                    "target_report": report,
-                    "term": counts.index[tested],
-                    "count_target": a,
-                    "count_reference": c,
-                    "total_target": n_t,
-                    "total_reference": n_r,
-                    "g2": stat,
-                    "p_value": p,
-                    "q_value": q,
-                    "log_ratio": log_ratio(a, c, n_t, n_r),
-                    "log_odds_z": z,
-                }
-            ).sort_values(["g2", "term"], ascending=[False, True])
-        )
-    return pd.concat(frames, ignore_index=True)[KEYNESS_COLUMNS]
+    if counts.shape[1] < 2:  # one report: nothing to compare it with
+        return pd.DataFrame(columns=KEYNESS_COLUMNS)
+    y = counts.to_numpy()  # terms × reports
+    pooled = y.sum(axis=1, keepdims=True)
+    alpha = prior_scale * pooled.astype(float)  # = α0 · pooled share, α0 = prior_scale · N
+    tested = pooled[:, 0] >= min_count
+    z = log_odds_z(y, pooled - y, alpha)[tested]
+    a = y[tested]
+    c = pooled[tested] - a
+    n_t = y.sum(axis=0)
+    n_r = n_t.sum() - n_t
+    stat, p = g2(a, n_t - a, c, n_r - c)
+    q = (
+        np.column_stack([multipletests(p[:, j], method="fdr_bh")[1] for j in range(p.shape[1])])
+        if len(p)
+        else p
+    )
+    n_terms, n_reports = a.shape
+    report_no = np.tile(np.arange(n_reports), n_terms)  # row-major: term by term, reports inside
+    term_no = np.repeat(np.arange(n_terms), n_reports)
+    order = np.lexsort((term_no, -stat.ravel(), report_no))  # target, G² descending, term (terms are sorted)
+    table = pd.DataFrame(
+        {
+            "target_report": counts.columns.to_numpy()[report_no],
+            "term": counts.index[tested].to_numpy()[term_no],
+            "count_target": a.ravel(),
+            "count_reference": c.ravel(),
+            "total_target": n_t[report_no],
+            "total_reference": n_r[report_no],
+            "g2": stat.ravel(),
+            "p_value": p.ravel(),
+            "q_value": q.ravel(),
+            "log_ratio": log_ratio(a, c, n_t, n_r).ravel(),
+            "log_odds_z": z.ravel(),
+        }
+    )
+    return table.iloc[order].reset_index(drop=True)
 
 
 def vocabulary_stage(frames: dict[str, pd.DataFrame], options: dict) -> dict[str, pd.DataFrame]:

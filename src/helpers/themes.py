@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
+from scipy import stats
 from sklearn.metrics import precision_recall_fscore_support
 
 from .codebook import Theme, load_codebook
@@ -39,6 +39,7 @@ from .config import SEED, THEME_LABELS
 from .errors import InputError
 
 N_BOOT = 10_000
+MAX_DRAWS = 4_000_000  # resample indices drawn at once (32 MB)
 CONFIDENCE = 0.95
 Frames = dict[str, pd.DataFrame]
 
@@ -77,25 +78,46 @@ def hit_matrix(sentences: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str
     return counts.reindex(index=keys, columns=theme_ids, fill_value=0).astype(int).set_axis(sentences.index)
 
 
-def bootstrap_indices(n: int, key: str, n_boot: int = N_BOOT, seed: int = SEED) -> np.ndarray:
-    """``n_boot`` × ``n`` resample indices, reproducible from ``seed`` and ``key`` (e.g. the report id)."""
+def bootstrap_counts(n: int, key: str, n_boot: int = N_BOOT, seed: int = SEED):
+    """The ``n_boot`` × ``n`` resample counts (row b: how often replicate b drew each of the ``n`` items in
+    ``n`` draws with replacement), reproducible from ``seed`` and ``key`` (e.g. the report id).
+
+    Yielded in blocks of rows of at most ``MAX_DRAWS`` draws, so memory stays bounded for long reports; the
+    random stream is the same as drawing all ``n_boot`` × ``n`` indices at once.
+    """
     rng = np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))])
-    return rng.integers(0, n, size=(n_boot, n))
+    step = max(1, MAX_DRAWS // max(n, 1))
+    for start in range(0, n_boot, step):
+        rows = min(step, n_boot - start)
+        idx = rng.integers(0, n, size=(rows, n)) + n * np.arange(rows)[:, None]
+        yield np.bincount(idx.ravel(), minlength=rows * n).reshape(rows, n)
 
 
-def percentile_interval(replicates: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """The percentile bootstrap interval (α/2 and 1 − α/2 quantiles of the replicates)."""
+def percentile_interval(replicates: np.ndarray, confidence: float = CONFIDENCE) -> np.ndarray:
+    """The percentile bootstrap interval (α/2 and 1 − α/2 quantiles of the replicates, along axis 0)."""
     alpha = (1 - confidence) / 2
-    lo, hi = np.quantile(replicates, [alpha, 1 - alpha])
-    return float(lo), float(hi)
+    return np.quantile(replicates, [alpha, 1 - alpha], axis=0)
 
 
-def _replicates(hits: np.ndarray, chars: np.ndarray, idx: np.ndarray) -> dict[str, np.ndarray]:
-    """Bootstrap replicates of the share of sentences coded and of hits per 1,000 characters."""
-    return {
-        "share": (hits[idx] > 0).mean(axis=1),
-        "hits_per_1k": 1000 * hits[idx].sum(axis=1) / chars[idx].sum(axis=1),
-    }
+def exact_interval(k, n, confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
+    """Clopper–Pearson exact binomial interval for ``k`` successes in ``n`` (vectorised): the α/2 quantile
+    of Beta(k, n − k + 1) and the 1 − α/2 quantile of Beta(k + 1, n − k), 0 when k = 0 and 1 when k = n
+    (what ``scipy.stats.binomtest(k, n).proportion_ci(method="exact")`` finds by root search)."""
+    k, n = np.asarray(k), np.asarray(n)
+    alpha = (1 - confidence) / 2
+    with np.errstate(invalid="ignore"):
+        lo = np.where(k == 0, 0.0, stats.beta.ppf(alpha, k, n - k + 1))
+        hi = np.where(k == n, 1.0, stats.beta.ppf(1 - alpha, k + 1, n - k))
+    return lo, hi
+
+
+def _replicates(hits: np.ndarray, chars: np.ndarray, key: str, n_boot: int, seed: int) -> dict:
+    """Bootstrap replicates (``n_boot`` × themes) of the share of sentences coded and of hits per 1,000
+    characters, from sentences × themes ``hits`` and per-sentence ``chars``."""
+    n, t = hits.shape
+    values = np.column_stack([hits > 0, hits, chars]).astype(float)
+    sums = np.vstack([w @ values for w in bootstrap_counts(n, key, n_boot, seed)])
+    return {"share": sums[:, :t] / n, "hits_per_1k": 1000 * sums[:, t : 2 * t] / sums[:, [2 * t]]}
 
 
 def summarize(
@@ -107,44 +129,40 @@ def summarize(
     seed: int = SEED,
 ) -> pd.DataFrame:
     """The ``theme_summary`` table (columns in the module docstring)."""
-    hits = hit_matrix(sentences, coded, theme_ids)
-    chars = n_chars(sentences.text)
+    hits = hit_matrix(sentences, coded, theme_ids).to_numpy()
+    chars = n_chars(sentences.text).to_numpy()
+    rows_of = sentences.groupby("report_id", sort=False).indices
     reference = reports.report_id.iloc[0]
-    boots, rows = {}, []
+    parts = []
     for report in reports.itertuples():
-        mask = (sentences.report_id == report.report_id).to_numpy()
-        h, c = hits[mask].to_numpy(), chars[mask].to_numpy()
-        idx = bootstrap_indices(len(h), report.report_id, n_boot, seed)
-        for j, theme in enumerate(theme_ids):
-            boot = _replicates(h[:, j], c, idx)
-            boots[report.report_id, theme] = boot
-            row = {
+        rows = rows_of.get(report.report_id, np.array([], dtype=int))
+        h, c = hits[rows], chars[rows]
+        part = pd.DataFrame(
+            {
                 "report_id": report.report_id,
                 "region": report.region,
-                "theme": theme,
+                "theme": theme_ids,
                 "n_sentences": len(h),
                 "n_chars": int(c.sum()),
-                "n_coded": int((h[:, j] > 0).sum()),
-                "n_hits": int(h[:, j].sum()),
+                "n_coded": (h > 0).sum(axis=0),
+                "n_hits": h.sum(axis=0),
             }
-            row["share"] = row["n_coded"] / row["n_sentences"]
-            row["hits_per_1k"] = 1000 * row["n_hits"] / row["n_chars"]
-            for stat in boot:
-                row[f"{stat}_lo"], row[f"{stat}_hi"] = percentile_interval(boot[stat])
-            exact = binomtest(row["n_coded"], row["n_sentences"]).proportion_ci(CONFIDENCE, method="exact")
-            row["share_exact_lo"], row["share_exact_hi"] = exact.low, exact.high
-            rows.append(row)
-    out = pd.DataFrame(rows)
+        )
+        part["share"] = part.n_coded / part.n_sentences
+        part["hits_per_1k"] = 1000 * part.n_hits / part.n_chars
+        boot = _replicates(h, c, report.report_id, n_boot, seed)
+        if report.report_id == reference:
+            ref_part, ref_boot = part, boot
+        for stat in boot:
+            part[f"{stat}_lo"], part[f"{stat}_hi"] = percentile_interval(boot[stat])
+            if report.report_id != reference:
+                part[f"{stat}_diff"] = ref_part[stat].to_numpy() - part[stat].to_numpy()
+                lo_hi = percentile_interval(ref_boot[stat] - boot[stat])
+                part[f"{stat}_diff_lo"], part[f"{stat}_diff_hi"] = lo_hi
+        part["share_exact_lo"], part["share_exact_hi"] = exact_interval(part.n_coded, part.n_sentences)
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
     out["reference_id"] = reference
-    ref = out[out.report_id == reference].set_index("theme")
-    for stat in ("share", "hits_per_1k"):
-        diffs = [
-            (ref.at[r.theme, stat] - getattr(r, stat), *_diff_interval(boots, reference, r, stat))
-            if r.report_id != reference
-            else (np.nan, np.nan, np.nan)
-            for r in out.itertuples()
-        ]
-        out[[f"{stat}_diff", f"{stat}_diff_lo", f"{stat}_diff_hi"]] = diffs
     order = ["report_id", "region", "theme", "n_sentences", "n_chars", "n_coded", "share", "share_lo"]
     order += [
         "share_hi",
@@ -157,11 +175,7 @@ def summarize(
         "reference_id",
     ]
     order += [f"{s}_diff{x}" for s in ("share", "hits_per_1k") for x in ("", "_lo", "_hi")]
-    return out[order].round(6)
-
-
-def _diff_interval(boots: dict, reference: str, row, stat: str) -> tuple[float, float]:
-    return percentile_interval(boots[reference, row.theme][stat] - boots[row.report_id, row.theme][stat])
+    return out.reindex(columns=order).round(6)
 
 
 def positions(sentences: pd.DataFrame) -> pd.DataFrame:

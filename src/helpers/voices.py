@@ -221,6 +221,7 @@ def _row(owner, start, end, name, role, org, verb, direct, said) -> dict:
 
 def extract_quotes(sentences: pd.DataFrame, themes: pd.DataFrame | None = None) -> pd.DataFrame:
     """All speech of every report (see the module docstring for columns and rules)."""
+    themes_of = _themes_by_sentence(themes)
     rows = []
     for report, sents in sentences.groupby("report_id", sort=False):
         paragraphs = [
@@ -231,18 +232,19 @@ def extract_quotes(sentences: pd.DataFrame, themes: pd.DataFrame | None = None) 
         for i, r in enumerate(found):
             if r["speaker"] and not r["role"] and r["speaker"] in profiles:
                 r["organisation"], r["role"] = profiles[r["speaker"]]
-            r |= {"report_id": report, "quote_id": i, "themes": _themes(themes, report, r["sentence_ids"])}
+            ids = sorted({int(x) for x in r["sentence_ids"].split("|")})
+            themes_here = [t for sid in ids for t in themes_of.get((report, sid), [])]
+            r |= {"report_id": report, "quote_id": i, "themes": "|".join(dict.fromkeys(themes_here))}
             r["speaker_type"] = speaker_type(r["speaker"], r["role"], r["organisation"])
             rows.append(r)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _themes(themes: pd.DataFrame | None, report: str, sentence_ids: str) -> str:
+def _themes_by_sentence(themes: pd.DataFrame | None) -> dict[tuple[str, int], list[str]]:
+    """(report_id, sentence_id) → the themes coded there, in ``sentence_themes`` order."""
     if themes is None:
-        return ""
-    ids = [int(i) for i in sentence_ids.split("|")]
-    hit = themes[(themes.report_id == report) & themes.sentence_id.isin(ids)]
-    return "|".join(dict.fromkeys(hit.sort_values("sentence_id", kind="stable").theme))
+        return {}
+    return themes.groupby(["report_id", "sentence_id"], sort=False).theme.agg(list).to_dict()
 
 
 def voices_stage(frames: Frames, options: dict) -> Frames:

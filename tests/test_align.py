@@ -21,11 +21,11 @@ def test_each_paragraph_has_its_top_k_in_the_other_region(corpus):
 
 def test_kept_rows_are_the_largest_of_the_full_matrix(corpus):
     blocks, table = corpus["blocks"], corpus["alignment"]
-    matrix = align.similarity(blocks, JS, ZJ)
+    matrix = align.similarity(corpus, JS, ZJ)
     n = blocks[blocks.kind == "body"].groupby("report_id").size()
     assert matrix.shape == (n[JS], n[ZJ])
     assert list(matrix.index) == sorted(matrix.index) and list(matrix.columns) == sorted(matrix.columns)
-    np.testing.assert_allclose(matrix.to_numpy(), align.similarity(blocks, ZJ, JS).T.to_numpy())
+    np.testing.assert_allclose(matrix.to_numpy(), align.similarity(corpus, ZJ, JS).T.to_numpy())
     assert ((matrix.to_numpy() >= 0) & (matrix.to_numpy() <= 1)).all()
     for block_a, rows in table[table.report_a == JS].groupby("block_a"):
         expected = matrix.loc[block_a].sort_values(ascending=False, kind="stable").head(align.TOP_K)

@@ -1,7 +1,7 @@
 """Cross-report correspondence: which body paragraphs of one report resemble which of another.
 
 Paragraphs are the ``body`` blocks of ``blocks.csv``. Each is a TF-IDF vector over the project's content
-tokens (``segment.content_tokens``: jieba with the user dictionary, stopwords, punctuation and numbers
+tokens (``tokens.csv``: jieba with the user dictionary, stopwords, punctuation and numbers
 removed), fitted on the body paragraphs of all reports, with sublinear tf (1 + log tf), smoothed idf
 ln((1 + n) / (1 + df)) + 1 and L2 normalisation (scikit-learn ``TfidfVectorizer``); similarity is the cosine
 (the dot product of the normalised vectors). Words used in more than ``MAX_DF`` (30%) of all body paragraphs
@@ -43,7 +43,6 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .segment import content_tokens
 from .style import FIG_WIDTH, NEUTRAL, REGION_COLORS
 
 Frames = dict[str, pd.DataFrame]
@@ -72,21 +71,15 @@ def body_paragraphs(blocks: pd.DataFrame) -> pd.DataFrame:
     return body.assign(_r=body.report_id.map(order)).sort_values(["_r", "block_id"]).drop(columns="_r")
 
 
-def vectors(
-    blocks: pd.DataFrame, tokens: pd.DataFrame | None = None, sentences: pd.DataFrame | None = None
-) -> tuple[pd.DataFrame, sparse.csr_matrix, np.ndarray]:
+def vectors(tables: Frames) -> tuple[pd.DataFrame, sparse.csr_matrix, np.ndarray]:
     """The body paragraphs (index 0..n-1), their L2-normalised TF-IDF rows and the vocabulary.
 
-    With ``tokens`` and ``sentences`` (``tokens.csv``, ``sentences.csv``) a paragraph's words are its
-    sentences' content tokens, not segmented again: the same words, since sentences end at punctuation,
-    where jieba splits anyway.
+    A paragraph's words are its sentences' content tokens (``tokens``, ``sentences`` tables), not
+    segmented again: the same words, since sentences end at punctuation, where jieba splits anyway.
     """
-    paras = body_paragraphs(blocks).reset_index(drop=True)
-    if tokens is None:
-        docs, analyzer = paras.text, content_tokens
-    else:
-        docs, analyzer = paragraph_tokens(paras, tokens, sentences), _as_is
-    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, max_df=MAX_DF)
+    paras = body_paragraphs(tables["blocks"]).reset_index(drop=True)
+    docs = paragraph_tokens(paras, tables["tokens"], tables["sentences"])
+    vectorizer = TfidfVectorizer(analyzer=_as_is, sublinear_tf=True, max_df=MAX_DF)
     x = vectorizer.fit_transform(docs).tocsr()
     return paras, x, vectorizer.get_feature_names_out()
 
@@ -104,10 +97,10 @@ def _as_is(doc: list[str]) -> list[str]:
     return doc
 
 
-def similarity(blocks: pd.DataFrame, report_a: str, report_b: str) -> pd.DataFrame:
+def similarity(tables: Frames, report_a: str, report_b: str) -> pd.DataFrame:
     """Cosine similarity of every paragraph of ``report_a`` (rows) with every one of ``report_b``
-    (columns), in reading order; vectors fitted on all reports of ``blocks`` (as in ``alignment.csv``)."""
-    paras, x, _ = vectors(blocks)
+    (columns), in reading order; vectors fitted on all reports (as in ``alignment.csv``)."""
+    paras, x, _ = vectors(tables)
     ia, ib = (np.flatnonzero(paras.report_id == r) for r in (report_a, report_b))
     return pd.DataFrame(
         (x[ia] @ x[ib].T).toarray().round(6),
@@ -141,21 +134,15 @@ def shared_terms(x: sparse.csr_matrix, a: np.ndarray, b: np.ndarray, vocab: np.n
     return ["|".join(vocab[cols[s : min(e, s + N_SHARED)]]) for s, e in pairwise(starts)]
 
 
-def alignment_table(
-    blocks: pd.DataFrame,
-    reports: pd.DataFrame,
-    tokens: pd.DataFrame | None = None,
-    sentences: pd.DataFrame | None = None,
-    k: int = TOP_K,
-    threshold: float = THRESHOLD,
-) -> pd.DataFrame:
-    """Each body paragraph's ``k`` best matches in every other region (columns in the module docstring);
-    ``tokens`` and ``sentences`` save segmenting the paragraphs again (see :func:`vectors`)."""
+def alignment_table(tables: Frames, k: int = TOP_K, threshold: float = THRESHOLD) -> pd.DataFrame:
+    """Each body paragraph's ``k`` best matches in every other region (columns in the module docstring),
+    from the ``blocks``, ``tokens``, ``sentences`` and ``reports`` (regions) tables."""
+    blocks, reports = tables["blocks"], tables["reports"]
     region_of = reports.set_index("report_id").region
     regions = list(dict.fromkeys(reports.region))
     if blocks.report_id[blocks.kind == "body"].map(region_of).nunique() < 2:
         return pd.DataFrame(columns=COLUMNS)
-    paras, x, vocab = vectors(blocks, tokens, sentences)
+    paras, x, vocab = vectors(tables)
     para_region = paras.report_id.map(region_of).to_numpy()
     found = []  # (paragraph a, region index of b, rank, paragraph b, similarity) arrays
     for r, region in enumerate(regions):
@@ -205,12 +192,8 @@ def best_pairs(alignment: pd.DataFrame, blocks: pd.DataFrame, report_a: str, reg
 
 
 def alignment_stage(frames: Frames, options: dict) -> Frames:
-    """Build stage: ``alignment.csv`` from ``blocks``, ``tokens``, ``sentences`` and ``reports`` (regions)."""
-    return {
-        "alignment": alignment_table(
-            frames["blocks"], frames["reports"], frames["tokens"], frames["sentences"]
-        )
-    }
+    """Build stage: ``alignment.csv``."""
+    return {"alignment": alignment_table(frames)}
 
 
 def paragraph_labels(blocks: pd.DataFrame, report_id: str, block_ids, n_chars: int = 8) -> list[str]:
@@ -220,11 +203,12 @@ def paragraph_labels(blocks: pd.DataFrame, report_id: str, block_ids, n_chars: i
 
 
 def plot_alignment(
-    blocks: pd.DataFrame, report_a: str, report_b: str, names: dict[str, str], threshold: float = THRESHOLD
+    tables: Frames, report_a: str, report_b: str, names: dict[str, str], threshold: float = THRESHOLD
 ) -> plt.Figure:
     """Paragraph × paragraph cosine heatmap in reading order; dots mark each row's best match, a ring
     marks pairs at or above the counterpart threshold. ``names`` maps report_id → axis name (region)."""
-    matrix = similarity(blocks, report_a, report_b)
+    blocks = tables["blocks"]
+    matrix = similarity(tables, report_a, report_b)
     values = matrix.to_numpy()
     fig, ax = plt.subplots(figsize=(FIG_WIDTH * 1.25, 0.36 * len(matrix) + 3.2))
     image = ax.imshow(values, cmap="Greys", vmin=0, aspect="auto")

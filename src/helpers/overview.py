@@ -4,6 +4,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .config import MANIFEST
+from .corpus import n_chars
 from .manifest import read_manifest
 from .style import FIG_WIDTH, region_colors
 from .textio import read_text
@@ -12,9 +13,7 @@ from .textio import read_text
 def section_structure(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per report and section: its heading, paragraphs, sentences and characters."""
     blocks, sentences = tables["blocks"], tables["sentences"]
-    body = blocks[blocks.kind == "body"].assign(
-        n_chars=lambda d: d.text.str.replace(r"\s", "", regex=True).str.len()
-    )
+    body = blocks[blocks.kind == "body"].assign(n_chars=lambda d: n_chars(d.text))
     headings = blocks[blocks.kind == "heading"].set_index(["report_id", "section"]).text
     out = (
         body.groupby(["report_id", "section"], sort=False)

@@ -36,17 +36,13 @@ from sklearn.metrics import precision_recall_fscore_support
 
 from .codebook import Theme, load_codebook
 from .config import SEED, THEME_LABELS
+from .corpus import n_chars
 from .errors import InputError
 
 N_BOOT = 10_000
 MAX_DRAWS = 4_000_000  # resample indices drawn at once (32 MB)
 CONFIDENCE = 0.95
 Frames = dict[str, pd.DataFrame]
-
-
-def n_chars(text: pd.Series) -> pd.Series:
-    """Characters without whitespace (as ``reports.n_chars`` counts them)."""
-    return text.str.replace(r"\s", "", regex=True).str.len()
 
 
 def code_sentences(sentences: pd.DataFrame, themes: list[Theme]) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 from fontTools.ttLib import TTFont
 from wordcloud import WordCloud
 
-from helpers import style
+from helpers.plots import style
 
 SAMPLE = "两新党建 数字化 同频共振 “红色引擎” 人才培养 53%"
 

@@ -37,13 +37,10 @@ Zhejiang match is below it has no evident counterpart in what the Yongkang deleg
 
 from itertools import pairwise
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-
-from .style import FIG_WIDTH, NEUTRAL, REGION_COLORS
 
 Frames = dict[str, pd.DataFrame]
 THRESHOLD = 0.08
@@ -200,39 +197,3 @@ def paragraph_labels(blocks: pd.DataFrame, report_id: str, block_ids, n_chars: i
     """``¶<block_id> <first characters>…`` labels for the axes of the heatmap."""
     text = blocks[blocks.report_id == report_id].set_index("block_id").text
     return [f"¶{i} {text[i][:n_chars]}…" for i in block_ids]
-
-
-def plot_alignment(
-    tables: Frames, report_a: str, report_b: str, names: dict[str, str], threshold: float = THRESHOLD
-) -> plt.Figure:
-    """Paragraph × paragraph cosine heatmap in reading order; dots mark each row's best match, a ring
-    marks pairs at or above the counterpart threshold. ``names`` maps report_id → axis name (region)."""
-    blocks = tables["blocks"]
-    matrix = similarity(tables, report_a, report_b)
-    values = matrix.to_numpy()
-    fig, ax = plt.subplots(figsize=(FIG_WIDTH * 1.25, 0.36 * len(matrix) + 3.2))
-    image = ax.imshow(values, cmap="Greys", vmin=0, aspect="auto")
-    ax.scatter(values.argmax(axis=1), range(len(matrix)), s=14, color=NEUTRAL, label="best match of the row")
-    hit_rows, hit_cols = np.nonzero(values >= threshold)
-    ax.scatter(
-        hit_cols,
-        hit_rows,
-        s=120,
-        facecolors="none",
-        linewidths=1.6,
-        edgecolors=REGION_COLORS.get(names.get(report_a), NEUTRAL),
-        label="counterpart (≥ threshold)",
-    )
-    ax.set_yticks(range(len(matrix)), paragraph_labels(blocks, report_a, matrix.index))
-    ax.set_xticks(
-        range(matrix.shape[1]), paragraph_labels(blocks, report_b, matrix.columns), rotation=60, ha="right"
-    )
-    name_a, name_b = names.get(report_a, report_a), names.get(report_b, report_b)
-    ax.set_ylabel(f"{name_a} body paragraphs (reading order)")
-    ax.set_xlabel(f"{name_b} body paragraphs (reading order)")
-    ax.set_title(f"Each {name_a} paragraph against every {name_b} paragraph")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.42), ncol=2, frameon=False)
-    fig.colorbar(image, ax=ax, label="cosine similarity (TF-IDF, content words)", shrink=0.6)
-    ax.spines[:].set_visible(False)
-    fig.tight_layout()
-    return fig

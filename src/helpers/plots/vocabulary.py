@@ -6,8 +6,8 @@ from matplotlib import pyplot as plt
 from matplotlib.patches import Patch
 from wordcloud import WordCloud
 
-from .config import SEED
-from .style import FIG_WIDTH, NEUTRAL, cjk_font_path, region_colors
+from ..config import SEED
+from .style import FIG_WIDTH, NEUTRAL, cjk_font_path, group_colors
 
 SHARED = "#B0B0B0"  # terms distinctive for no report
 
@@ -19,7 +19,7 @@ def _regions(reports: pd.DataFrame) -> dict[str, str]:
 def top_terms_figure(frequencies: pd.DataFrame, reports: pd.DataFrame, n: int = 15) -> plt.Figure:
     """Horizontal bars of each report's ``n`` most frequent content terms (rate per 10k content tokens)."""
     regions = _regions(reports)
-    colors = region_colors(regions.values())
+    colors = group_colors(regions.values())
     size = (FIG_WIDTH, 0.32 * n + 1.2)
     fig, axes = plt.subplots(1, len(regions), figsize=size, squeeze=False, sharex=True)
     for ax, (report, region) in zip(axes[0], regions.items(), strict=True):
@@ -35,7 +35,7 @@ def top_terms_figure(frequencies: pd.DataFrame, reports: pd.DataFrame, n: int = 
 def _side_colors(reports: pd.DataFrame, target: str) -> tuple[str, str, str]:
     """Colour of the target, of the reference (the other region, or neutral for a pooled rest), its name."""
     regions = _regions(reports)
-    colors = region_colors(regions.values())
+    colors = group_colors(regions.values())
     others = [r for r in regions if r != target]
     if len(others) == 1:
         return colors[regions[target]], colors[regions[others[0]]], regions[others[0]]
@@ -135,7 +135,7 @@ def comparison_clouds(
         ax.imshow(cloud.to_array(), interpolation="bilinear")
         ax.set_axis_off()
         ax.set_title(region)
-    palette = region_colors(regions.values())
+    palette = group_colors(regions.values())
     handles = [Patch(color=c, label=f"distinctive for {r}") for r, c in palette.items()]
     handles.append(Patch(color=SHARED, label=f"shared (|z| < {z_min:g}) or rare"))
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False)

@@ -4,7 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .style import FIG_WIDTH, NEUTRAL, region_colors
+from .style import FIG_WIDTH, NEUTRAL, group_colors
 
 _PANELS = (
     ("share", "Share of sentences coded"),
@@ -20,7 +20,7 @@ def plot_comparison(summary: pd.DataFrame, labels: dict[str, str]) -> plt.Figure
     """
     themes = list(dict.fromkeys(summary.theme))
     reports = summary.drop_duplicates("report_id")[["report_id", "region"]]
-    colors = region_colors(reports.region)
+    colors = group_colors(reports.region)
     y = np.arange(len(themes))[::-1]
     offsets = np.linspace(-0.18, 0.18, len(reports)) if len(reports) > 1 else [0.0]
     fig, axes = plt.subplots(1, 3, figsize=(FIG_WIDTH, 0.5 * len(themes) + 1.9), sharey=True)
@@ -85,7 +85,7 @@ def plot_dispersion(
     lines mark where a section starts.
     """
     themes = list(labels)
-    colors = region_colors(reports.region)
+    colors = group_colors(reports.region)
     fig, axes = plt.subplots(
         len(reports),
         1,

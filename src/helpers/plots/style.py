@@ -1,4 +1,4 @@
-"""The one visual identity: packaged CJK font, region colours, sizes, deterministic saving."""
+"""The one visual identity: packaged CJK font, group colours, sizes, deterministic saving."""
 
 from functools import cache
 from pathlib import Path
@@ -7,12 +7,19 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
-from .config import FIGURES_DIR
-from .io import write_atomic
+from ..config import FIGURES_DIR
+from ..io import write_atomic
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
-REGION_COLORS = {"Zhejiang": "#D55E00", "Jiangsu": "#0072B2"}  # Okabe–Ito vermillion / blue
-EXTRA_COLORS = ["#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+# One colour per group, by the group's position in the corpus (manifest order): the seven colours of the
+# Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), then Paul Tol's "muted" scheme (Tol 2021,
+# "Colour schemes", SRON/EPS/TN/09-002), both designed to stay distinct under the common colour-vision
+# deficiencies. Black and grey are kept for axes and "no group"; past 16 groups the colours repeat (every
+# figure also names its groups in text).
+GROUP_PALETTE = (
+    "#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
+    "#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#DDCC77", "#88CCEE", "#CC6677",
+)  # fmt: skip
 NEUTRAL = "#7F7F7F"
 FIG_WIDTH = 10.0
 DPI = 200
@@ -61,10 +68,10 @@ def use_style() -> str:
     return family
 
 
-def region_colors(regions) -> dict[str, str]:
-    """A colour per region: the fixed pair for Zhejiang/Jiangsu, then a colour-blind-safe palette."""
-    extra = iter(EXTRA_COLORS)
-    return {r: REGION_COLORS.get(r) or next(extra, NEUTRAL) for r in regions}
+def group_colors(groups) -> dict[str, str]:
+    """Group name → colour, by position in ``groups`` (pass every group of the corpus in manifest order, so
+    a group keeps its colour in every figure); ``GROUP_PALETTE`` repeats past its 16 colours."""
+    return {g: GROUP_PALETTE[i % len(GROUP_PALETTE)] for i, g in enumerate(dict.fromkeys(groups))}
 
 
 def save_figure(fig: plt.Figure, name: str, caption: str, folder: Path = FIGURES_DIR) -> list[Path]:

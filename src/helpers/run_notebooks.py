@@ -104,7 +104,7 @@ def run_all(jobs: int = 2, force: bool = False, build_dir: Path = BUILD_DIR) -> 
 
 
 def figure_captions(folder: Path = FIGURES_DIR) -> dict[str, str]:
-    """PNG file name → caption, read from the Description metadata that helpers.plots.style.save_figure stores."""
+    """PNG file name → caption, read from the Description metadata that plots.save_figure stores."""
     captions = {}
     for png in sorted(folder.glob("*.png")):
         with Image.open(png) as im:

@@ -12,16 +12,20 @@ from .readers.common import Block
 from .sentences import split_sentences
 from .textio import read_text
 
+DIAGNOSTIC_COLUMNS = [
+    "lines_joined", "n_headings", "n_captions", "sections_reordered", "lines_dropped", "reader_warnings",
+]  # fmt: skip
 REPORT_COLUMNS = [
     "report_id", "region", "region_zh", "title", "subtitle", "authors", "published", "source",
     "n_chars", "n_paragraphs", "n_sentences",
+    *DIAGNOSTIC_COLUMNS,
 ]  # fmt: skip
 BLOCK_COLUMNS = ["report_id", "block_id", "section", "kind", "text", "raw_lines"]
 SENTENCE_COLUMNS = ["report_id", "sentence_id", "block_id", "section", "text"]
 
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}:\d{2})?")
 _SOURCE = re.compile(r"来源\s*[:：]\s*(\S+)")
-_ROLE = re.compile(r"(?:融媒|本报|特约|见习)?(?:记者|通讯员|实习生|撰文)\s*[:：]?")
+_ROLE = re.compile(r"\S{0,4}?(?:记者|通讯员|实习生|撰文|作者)\s*[:：]?|[文图]\s*[/／]|报道|[（()）【】□■]")
 
 
 def n_chars(text: pd.Series) -> pd.Series:
@@ -52,7 +56,9 @@ def read_report(report: Report) -> dict[str, pd.DataFrame]:
     sent_df = pd.DataFrame(sentences, columns=SENTENCE_COLUMNS)
     sent_df["sentence_id"] = range(len(sent_df))
     return {
-        "reports": pd.DataFrame([_report_row(report, blocks, sent_df)], columns=REPORT_COLUMNS),
+        "reports": pd.DataFrame(
+            [_report_row(report, blocks, sent_df) | diagnostics(blocks, log)], columns=REPORT_COLUMNS
+        ),
         "blocks": block_df,
         "sentences": sent_df,
         "normalization_log": log.frame(report.report_id),
@@ -81,6 +87,24 @@ def _report_row(report: Report, blocks: list[Block], sentences: pd.DataFrame) ->
         "n_chars": int(n_chars(pd.Series(texts("body"), dtype=str)).sum()),
         "n_paragraphs": len(texts("body")),
         "n_sentences": len(sentences),
+    }
+
+
+def diagnostics(blocks: list[Block], log: AuditLog) -> dict:
+    """What the reader did, so a user sees which report needs a look: raw lines joined into paragraphs,
+    headings, captions, sections moved to repair the reading order, raw lines dropped as page furniture
+    (repeats included) and the reader's warnings (``; ``-joined)."""
+
+    def logged(step):
+        return [(before, n) for (s, before, _), n in log.counts.items() if s == step]
+
+    return {
+        "lines_joined": sum(n for _, n in logged("line_join")),
+        "n_headings": sum(b.kind == "heading" for b in blocks),
+        "n_captions": sum(b.kind == "caption" for b in blocks),
+        "sections_reordered": len(logged("reorder")),
+        "lines_dropped": sum(len(b.lines) + len(b.extra_lines) for b in blocks if b.kind == "boilerplate"),
+        "reader_warnings": "; ".join(dict.fromkeys(before for before, _ in logged("warning"))),
     }
 
 

@@ -66,3 +66,43 @@ def is_name_list(line: str) -> bool:
 def quote_depth(text: str) -> int:
     """Open double quotes minus closed ones."""
     return text.count("“") - text.count("”")
+
+
+_NAME = rf"[{HAN}·]{{2,4}}"
+_ROLE_WORD = r"(?:\S{0,4}记者|通讯员|实习生|撰文|作者|文\s*[/／]|文图\s*[/／]|图\s*[/／])"
+_BYLINE = re.compile(
+    rf"^[（(【□■]?\s*(?:{_ROLE_WORD}\s*[:：]?\s*{_NAME}(?:[\s、，,]+{_NAME})*\s*)+(?:报道)?\s*[）)】]?$"
+)
+_EDITOR = re.compile(
+    r"^[（(]?\s*(?:责任编辑|责编|本版编辑|编辑|美编|校对|审核|审校|终审|签发|版式设计)\s*[:：]\s*[^。，；]+$"
+)
+_CAPTION = re.compile(
+    rf"^(?:图为|图[:：]|[▲△►]|[上下左右]图[:：为]?)|(?:\s{_NAME}\s*摄|[（(][^（）()]{{1,20}}摄[）)]|供图)$"
+)
+_PAGE_HEADER = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]")
+_PAGE_FURNITURE = re.compile(r"^(?:第\s*\d{1,3}\s*版|[A-Z]\d{1,2}\s*版?)(?:\s|$)|^[-—–\s]*\d{1,3}[-—–\s]*$")
+MAX_ROLE_LINE = 40  # characters: longer lines are text whatever they start with
+MAX_CAPTION = 120
+
+
+def line_role(line: str) -> str | None:
+    """The kind of a line that is never body text, from its pattern alone: ``byline``, ``editor``,
+    ``caption``, ``meta`` (a dated page header) or ``boilerplate`` (page number, page label); else None."""
+    if _CAPTION.search(line) and len(line) <= MAX_CAPTION:
+        return "caption"
+    if len(line) > MAX_ROLE_LINE:
+        return None
+    if _BYLINE.match(line):
+        return "byline"
+    if _EDITOR.match(line):
+        return "editor"
+    if _PAGE_HEADER.match(line):
+        return "meta"
+    if _PAGE_FURNITURE.match(line):
+        return "boilerplate"
+    return None
+
+
+def warn(log, message: str, where: str = "") -> None:
+    """Record a reader warning in the audit trail (step ``warning``); reports.csv lists them."""
+    log.add("warning", message, where)

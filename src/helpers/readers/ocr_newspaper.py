@@ -1,62 +1,118 @@
-"""OCR'd newspaper page: narrow columns broken every ~17 characters, lines separated by blank lines.
+"""OCR'd newspaper page: narrow columns broken every ~15–20 characters, in any reading order.
 
-Structure is recovered from the page's shape, not from line numbers:
+Structure is recovered from the page's shape, never from line numbers or a page's wording:
 
+* **line roles** — lines that are never body text, recognised by their pattern wherever they stand:
+  bylines (``记者 NAME``, ``（记者 NAME 通讯员 NAME）``, ``文/NAME``), editor lines (``责任编辑：…``),
+  photo captions (``图为…``, ``▲…``, ``… NAME 摄``), the dated page header (``…年…月…日 星期…``, kept as
+  ``meta``) and page furniture (``第3版``, a bare page number; labelled ``boilerplate``);
+* **title block** — a run of display lines (no terminal punctuation, no clause punctuation unless it
+  opens with a dash, not a news-agency lead such as ``本报讯``, not a paragraph's first line: as wide
+  as the next line, or narrower by an indent, when that line has punctuation): the run at the top of
+  the page or, when the page does not start with one (the OCR read a column's end first), the run
+  right after the byline (or before it). Its widest line that does not
+  open with a dash is the title; the others — a kicker above, a subtitle below — are subtitles;
 * **paragraphs** — a line ends a paragraph when it ends a sentence outside an open quotation and is
-  either clearly shorter than the column, or fills it and ends in 。！… (a full-width line ending in ？
-  is one question of a run, as in “…？”“…？”);
-* **byline** — ``…记者 NAME`` / ``通讯员 NAME``; the **title block** is the run of bare lines (no clause
-  punctuation) right after it (or before it, or at the top of a page without a byline): the longest
-  line is the title, the others subtitles;
-* **headings** — a bare line with an internal space (``借鉴先进 筑基提能强本领``) or a numbered form
-  (``一、…``) no wider than the column, standing between paragraphs;
-* **captions** — unterminated lines left after the last paragraph; photos captions run together on one
-  line are split at spaces and where a caption's opening word repeats (参观…参观…);
-* **reading order** — body paragraphs printed before the title block belong to the last heading when
-  that heading has no body of its own (the OCR read the column's end first): they are moved there.
+  either clearly shorter than the paragraph's widest line so far (the column, for its first line), or
+  fills it, ends in 。！… and the next line is indented
+  (narrower: a sentence ending at a line's end does not end its paragraph; a full-width line ending
+  in ？ is one question of a run, as in “…？”“…？”). Blank lines mark paragraphs only when they do not
+  separate (nearly) every line; a caption printed inside a paragraph leaves the paragraph open;
+* **headings** — a bare line (no clause punctuation) no wider than the column, standing between
+  paragraphs, with an internal space (``借鉴先进 筑基提能强本领``), a numbered or bracketed form
+  (``一、…``, ``【…】``), or clearly narrower than the line after it;
+* **captions** — besides the patterned ones, unterminated bare lines left after the last paragraph
+  (after an orphan heading: a heading directly followed by another bare line at the page's end);
+  photo captions run together on one line are split at spaces and where an opening word repeats;
+* **reading order** — body printed before the title block belongs to the last heading when that
+  heading has no body of its own (the column's end was read first): it is moved there.
+
+Warnings (``title not found``, ``last paragraph unterminated``) go to the audit trail as step ``warning``.
 """
 
 import re
-import statistics
+from collections import Counter
+from itertools import pairwise
 
 from ..audit import AuditLog
-from .common import Block, format_spans, is_bare, numbered_lines, quote_depth, width
+from .common import (
+    Block,
+    format_spans,
+    is_bare,
+    line_role,
+    numbered_lines,
+    quote_depth,
+    warn,
+    width,
+)
 
-_BYLINE = re.compile(r"^(?:\S{0,4}记者|通讯员|实习生|撰文)\s*[:：]?\s*\S{2,4}(?:\s+\S{2,4})*$")
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、])")
+_BRACKETED = re.compile(r"^(?:【[^】]+】|〖[^〗]+〗|[■◆●□◇]\s*\S.*)$")
 _SPACED = re.compile(r"\S\s+\S")
 _LONG_END = re.compile(r"(?:[。！!]|……|⋯⋯)[”’」』）)》]*$")
 _TERMINAL = re.compile(r"(?:[。！？!?]|……|⋯⋯)[”’」』）)》]*$")
+_DASH = re.compile(r"^[—―\-]{1,2}")
+_LEAD = re.compile(r"^(?:本报讯|本报.{0,8}电|新华社.{0,10}电|据.{0,6}报道)")
+MAX_TITLE = 40  # characters: longer unpunctuated lines are text, not a headline
+NARROW = 0.7  # a heading without a number, bracket or space is at most this share of the next line
+INDENT = 3  # display width: a paragraph's first line is indented (two characters, often dropped by OCR)
+SPACED_LINES = 0.8  # blank lines after this share of lines are line spacing, not paragraph breaks
 
 
-def read(text: str, log: AuditLog) -> list[Block]:
-    """Blocks of an OCR newspaper page in repaired reading order, with sections assigned."""
+def read(text: str, log: AuditLog, repair_order: bool = True) -> list[Block]:
+    """Blocks of an OCR newspaper page in repaired reading order, with sections assigned.
+
+    ``repair_order=False`` keeps the page order (the plain-text reader shares everything else).
+    """
     lines = numbered_lines(text)
-    column = statistics.median(width(line) for _, line in lines)
-    byline = next((i for i, (_, line) in enumerate(lines) if _BYLINE.match(line)), None)
-    title_idx = _title_block(lines, byline, column)
-    skip = set(title_idx) | ({byline} if byline is not None else set())
+    if not lines:
+        return []
+    column = _column(lines)
+    roles = {i: role for i, (_, line) in enumerate(lines) if (role := line_role(line))}
+    byline = next((i for i, role in roles.items() if role == "byline"), None)
+    title_idx = _title_block(lines, roles, byline, column)
+    if not title_idx:
+        warn(log, "title not found")
+    front_idx = set(title_idx)
+    if byline is not None and title_idx and (byline + 1 in front_idx or byline - 1 in front_idx):
+        front_idx.add(byline)
+    blank_breaks = _blank_lines_break(lines)
 
-    flow: list[Block] = []  # raw order, title block excluded
+    flow: list[Block] = []  # reading order as printed, front (title block) as markers
+    head: list[Block] = []  # a dated page header: shown after the title block
+    tail: list[Block] = []  # bylines and editor lines after the text, page furniture
     para: list[tuple[int, str]] = []
-    for i, (n, line) in enumerate(lines):
-        if i in skip:
-            if para:  # a title or byline interrupts nothing but closes an open paragraph
-                flow.append(_paragraph(para, log))
-                para = []
-            flow.append(Block("front", "", [n]))
-            continue
-        if not para and _is_heading(line, column):
-            flow.append(Block("heading", line, [n]))
-            continue
-        para.append((n, line))
-        if _ends_paragraph(line, "".join(t for _, t in para), column):
+
+    def close():
+        nonlocal para
+        if para:
             flow.append(_paragraph(para, log))
             para = []
-    captions = [c for n, line in para for c in _split_captions(n, line, log)]
 
-    front = _front_blocks(lines, title_idx, byline)
-    blocks = _repair_order(flow, front, log) + captions
+    for i, (n, line) in enumerate(lines):
+        if blank_breaks and i and n - lines[i - 1][0] > 1:
+            close()
+        role = "front" if i in front_idx else roles.get(i)
+        if role == "caption":  # a photo inside a paragraph does not end it
+            flow.append(Block("caption", line, [n]))
+        elif role == "front":
+            close()
+            flow.append(Block("front", "", [n]))
+        elif role:
+            close()
+            (head if role == "meta" else tail).append(Block(role, line, [n]))
+        elif not para and _is_heading(line, column, _next_text(lines, roles, i)):
+            flow.append(Block("heading", line, [n]))
+        else:
+            para.append((n, line))
+            measure = max((width(t) for _, t in para[:-1]), default=column - INDENT)  # its full line
+            if _ends_paragraph(line, "".join(t for _, t in para), measure, _next_text(lines, roles, i)):
+                close()
+    if not para and len(flow) > 1 and flow[-1].kind == flow[-2].kind == "heading":
+        para = [(flow[-1].lines[0], flow.pop().text)]  # an orphan heading is followed by captions only
+    leftover = _leftover(para, log)
+    front = _front_blocks(lines, title_idx, byline if byline in front_idx else None) + head
+    blocks = (_repair_order(flow, front, log) if repair_order else _in_order(flow, front)) + leftover + tail
     section = 0
     for block in blocks:
         section += block.kind == "heading"
@@ -64,38 +120,83 @@ def read(text: str, log: AuditLog) -> list[Block]:
     return blocks
 
 
-def _title_block(lines: list[tuple[int, str]], byline: int | None, column: float) -> list[int]:
+def _column(lines: list[tuple[int, str]]) -> float:
+    """The column's display width: the commonest width of lines that do not end a sentence (full lines;
+    the wider on a tie)."""
+    full = Counter(width(line) for _, line in lines if not _TERMINAL.search(line))
+    full = full or Counter(width(line) for _, line in lines)
+    return max(full, key=lambda w: (full[w], w))
+
+
+def _title_line(line: str, next_line: str | None) -> bool:
+    """Could be a line of the title block: a display line, not running text or a news-agency lead, nor
+    the (indented) first line of a paragraph that runs on into the next line."""
+    if _TERMINAL.search(line) or len(line) > MAX_TITLE or _LEAD.match(line):
+        return False
+    if _DASH.match(line):
+        return True
+    runs_on = next_line is not None and not is_bare(next_line)
+    return is_bare(line) and not (runs_on and -2 <= width(next_line) - width(line) <= 2 * INDENT)
+
+
+def _title_block(lines, roles: dict[int, str], byline: int | None, column: float) -> list[int]:
+    """Indexes of the title block (see the module docstring), in page order."""
+
     def run(indexes):
         out = []
         for i in indexes:
-            line = lines[i][1]
-            if not (is_bare(line) and width(line) <= column):
+            if roles.get(i) in ("meta", "boilerplate") and not out:
+                continue  # a page header above the headline
+            following = lines[i + 1][1] if i + 1 < len(lines) and i + 1 not in roles else None
+            if i in roles or not _title_line(lines[i][1], following):
                 break
             out.append(i)
         return out
 
+    top = run(range(len(lines)))
     if byline is None:
-        return run(range(len(lines)))
-    return run(range(byline + 1, len(lines))) or sorted(run(range(byline - 1, -1, -1)))
+        return top
+    near = run(range(byline + 1, len(lines))) or sorted(run(range(byline - 1, -1, -1)))
+    lone_heading = len(top) == 1 and _is_heading(lines[top[0]][1], column, None)
+    return near if near and (not top or lone_heading) else top
 
 
 def _front_blocks(lines, title_idx: list[int], byline: int | None) -> list[Block]:
-    """Title and subtitle(s) in page order, then the byline."""
-    title = max(title_idx, key=lambda i: len(lines[i][1]), default=None)
+    """Title and subtitle(s) (a kicker too) in page order, then the byline."""
+    candidates = [i for i in title_idx if not _DASH.match(lines[i][1])] or title_idx
+    title = max(candidates, key=lambda i: width(lines[i][1]), default=None)
     front = [Block("title" if i == title else "subtitle", lines[i][1], [lines[i][0]]) for i in title_idx]
     if byline is not None:
         front.append(Block("byline", lines[byline][1], [lines[byline][0]]))
     return front
 
 
-def _is_heading(line: str, column: float) -> bool:
-    return is_bare(line) and width(line) <= column and bool(_SPACED.search(line) or _NUMBERED.match(line))
+def _next_text(lines, roles: dict[int, str], i: int) -> str | None:
+    """The next line that is not a caption or page furniture."""
+    return next((line for j, (_, line) in enumerate(lines[i + 1 :], i + 1) if j not in roles), None)
 
 
-def _ends_paragraph(line: str, paragraph: str, column: float) -> bool:
+def _is_heading(line: str, column: float, next_line: str | None) -> bool:
+    next_width = width(next_line) if next_line else 0
+    if not is_bare(line) or _TERMINAL.search(line) or width(line) > max(column, next_width):
+        return False
+    shaped = _SPACED.search(line) or _NUMBERED.match(line) or _BRACKETED.match(line)
+    return bool(shaped) or width(line) <= NARROW * next_width
+
+
+def _ends_paragraph(line: str, paragraph: str, measure: float, next_line: str | None) -> bool:
     if quote_depth(paragraph) > 0 or not _TERMINAL.search(line):
         return False
-    return width(line) <= column - 4 or bool(_LONG_END.search(line))
+    if width(line) <= measure - 4:
+        return True
+    indented = next_line is None or width(next_line) <= measure - INDENT
+    return bool(_LONG_END.search(line)) and indented
+
+
+def _blank_lines_break(lines: list[tuple[int, str]]) -> bool:
+    """Blank lines are paragraph breaks unless they follow (nearly) every line (OCR line spacing)."""
+    gaps = [b - a > 1 for (a, _), (b, _) in pairwise(lines)]
+    return bool(gaps) and 0 < sum(gaps) < SPACED_LINES * len(gaps)
 
 
 def _paragraph(para: list[tuple[int, str]], log: AuditLog) -> Block:
@@ -111,6 +212,16 @@ def _paragraph(para: list[tuple[int, str]], log: AuditLog) -> Block:
     return Block("body", text, numbers)
 
 
+def _leftover(para: list[tuple[int, str]], log: AuditLog) -> list[Block]:
+    """Lines after the last paragraph: run-together captions, or an unterminated last paragraph."""
+    if not para:
+        return []
+    if len(para) == 1 and is_bare(para[0][1]):
+        return _split_captions(*para[0], log)
+    warn(log, "last paragraph unterminated", f"raw lines {format_spans([n for n, _ in para])}")
+    return [_paragraph(para, log)]
+
+
 def _split_captions(n: int, line: str, log: AuditLog) -> list[Block]:
     """Split a line of run-together photo captions at spaces and at a repeated opening word."""
     parts = []
@@ -120,6 +231,12 @@ def _split_captions(n: int, line: str, log: AuditLog) -> list[Block]:
     if len(parts) > 1:
         log.add("caption_split", line, " | ".join(parts), len(parts))
     return [Block("caption", p, [n]) for p in parts]
+
+
+def _in_order(flow: list[Block], front: list[Block]) -> list[Block]:
+    """Page order, the front blocks where the title block stood."""
+    i = next((i for i, b in enumerate(flow) if b.kind == "front"), 0)
+    return flow[:i] + front + [b for b in flow[i:] if b.kind != "front"]
 
 
 def _repair_order(flow: list[Block], front: list[Block], log: AuditLog) -> list[Block]:

@@ -1,4 +1,4 @@
-"""Theme codebook, sentence coding on the real reports, validation against hand labels, bootstrap summary."""
+"""Theme codebook, sentence coding on the real reports, bootstrap summary."""
 
 import shutil
 
@@ -9,7 +9,7 @@ import yaml
 
 from helpers import themes
 from helpers.codebook import REQUIRED_THEMES, load_codebook
-from helpers.config import CODEBOOK, MANIFEST, THEME_LABELS
+from helpers.config import CODEBOOK, MANIFEST
 from helpers.corpus import combine, read_report
 from helpers.errors import InputError
 from helpers.manifest import read_manifest
@@ -170,51 +170,6 @@ def test_exclude_vetoes_only_the_overlapping_match(codebook):
 def test_highlight_marks_every_match_and_escapes_html(codebook):
     html = themes.highlight("党建与业务<深度融合>", codebook["integration"])
     assert html == "<mark>党建与业务</mark>&lt;深度<mark>融合</mark>&gt;"
-
-
-# --- validation against the hand labels ---------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def validation(frames, codebook):
-    ids = list(codebook)
-    labels = themes.load_labels(frames["sentences"], ids)
-    wide = themes.coded_matrix(frames["sentences"], frames["sentence_themes"], ids)
-    return labels, themes.validation_table(labels, wide, ids).set_index("theme")
-
-
-def test_labels_cover_every_body_sentence(frames, validation):
-    labels, _ = validation
-    assert len(labels) == len(frames["sentences"])
-
-
-@pytest.mark.parametrize("theme", REQUIRED_THEMES)
-def test_required_themes_reach_f1_08_against_hand_labels(validation, theme):
-    _, table = validation
-    assert table.at[theme, "n_labelled"] > 0
-    assert table.at[theme, "f1"] >= 0.8, table.loc[theme]
-
-
-def test_labels_out_of_step_with_sentences_fail(tmp_path, frames, codebook):
-    labels = pd.read_csv(THEME_LABELS, keep_default_na=False)
-    labels.loc[5, "text"] = labels.loc[5, "text"][:-1]
-    path = tmp_path / "theme_labels.csv"
-    labels.to_csv(path, index=False)
-    with pytest.raises(InputError, match="do not match"):
-        themes.load_labels(frames["sentences"], list(codebook), path)
-    labels.drop(columns="talent").to_csv(path, index=False)
-    with pytest.raises(InputError, match="talent"):
-        themes.load_labels(frames["sentences"], list(codebook), path)
-
-
-def test_validation_table_counts_against_a_hand_example():
-    labels = pd.DataFrame(
-        {"report_id": ["r"] * 4, "sentence_id": range(4), "text": list("abcd"), "t": [1, 1, 0, 0]}
-    )
-    coded = labels.assign(t=[1, 0, 1, 0])
-    row = themes.validation_table(labels, coded, ["t"]).iloc[0]
-    assert (row.tp, row.fp, row.fn) == (1, 1, 1)
-    assert row.precision == row.recall == row.f1 == 0.5
 
 
 # --- bootstrap summary -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from .manifest import Report
 from .normalize import convert_script, merge_duplicates, normalize_text
 from .readers import READERS
 from .readers.common import Block
+from .sentence_keys import sentence_keys
 from .sentences import split_sentences
 from .textio import read_text
 
@@ -21,7 +22,7 @@ REPORT_COLUMNS = [
     *DIAGNOSTIC_COLUMNS,
 ]  # fmt: skip
 BLOCK_COLUMNS = ["report_id", "block_id", "section", "kind", "text", "raw_lines"]
-SENTENCE_COLUMNS = ["report_id", "sentence_id", "block_id", "section", "text"]
+SENTENCE_COLUMNS = ["report_id", "sentence_id", "sentence_key", "block_id", "section", "text"]
 
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}:\d{2})?")
 _SOURCE = re.compile(r"来源\s*[:：]\s*(\S+)")
@@ -48,13 +49,14 @@ def read_report(report: Report) -> dict[str, pd.DataFrame]:
         columns=BLOCK_COLUMNS,
     )
     sentences = [
-        (report.report_id, 0, i, b.section, s)
+        (report.report_id, 0, "", i, b.section, s)
         for i, b in enumerate(blocks)
         if b.kind == "body"
         for s in split_sentences(b.text)
     ]
     sent_df = pd.DataFrame(sentences, columns=SENTENCE_COLUMNS)
     sent_df["sentence_id"] = range(len(sent_df))
+    sent_df["sentence_key"] = sentence_keys(report.report_id, sent_df.text)
     return {
         "reports": pd.DataFrame(
             [_report_row(report, blocks, sent_df) | diagnostics(blocks, log)], columns=REPORT_COLUMNS

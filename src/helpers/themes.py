@@ -1,8 +1,9 @@
-"""Theme coding of sentences, the region comparison with bootstrap uncertainty, and validation.
+"""Theme coding of sentences and the region comparison with bootstrap uncertainty (see ``validation``).
 
 Build outputs (stage :func:`themes_stage`):
 
-``sentence_themes.csv`` — one row per (sentence, theme) hit: ``report_id``, ``sentence_id``, ``theme``,
+``sentence_themes.csv`` — one row per (sentence, theme) hit: ``report_id``, ``sentence_id``, ``sentence_key``
+(stable across re-builds, see :mod:`helpers.sentence_keys`), ``theme``,
 ``matched_terms`` (the distinct matched strings, ``|``-joined, in order of appearance) and ``n_hits``
 (number of non-vetoed matches in the sentence; overlapping matches of several patterns count once).
 
@@ -27,22 +28,20 @@ rounded to 6 decimals.
 
 import zlib
 from html import escape
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
-from sklearn.metrics import precision_recall_fscore_support
 
 from .codebook import Theme, load_codebook
-from .config import SEED, THEME_LABELS
+from .config import SEED
 from .corpus import n_chars
-from .errors import InputError
 
 N_BOOT = 10_000
 MAX_DRAWS = 4_000_000  # resample indices drawn at once (32 MB)
 CONFIDENCE = 0.95
 Frames = dict[str, pd.DataFrame]
+CODED_COLUMNS = ["report_id", "sentence_id", "sentence_key", "theme", "matched_terms", "n_hits"]
 
 
 def code_sentences(sentences: pd.DataFrame, themes: list[Theme]) -> pd.DataFrame:
@@ -53,8 +52,8 @@ def code_sentences(sentences: pd.DataFrame, themes: list[Theme]) -> pd.DataFrame
             spans = theme.spans(s.text)
             if spans:
                 terms = "|".join(theme.matched_terms(s.text))
-                rows.append((s.report_id, s.sentence_id, theme.id, terms, len(spans)))
-    return pd.DataFrame(rows, columns=["report_id", "sentence_id", "theme", "matched_terms", "n_hits"])
+                rows.append((s.report_id, s.sentence_id, s.sentence_key, theme.id, terms, len(spans)))
+    return pd.DataFrame(rows, columns=CODED_COLUMNS)
 
 
 def themes_stage(frames: Frames, options: dict) -> Frames:
@@ -200,77 +199,11 @@ def cooccurrence(
     return {report: (part.T @ part) for report, part in x.groupby(sentences.report_id, sort=False)}
 
 
-def load_labels(sentences: pd.DataFrame, theme_ids: list[str], path: Path = THEME_LABELS) -> pd.DataFrame:
-    """The hand labels, checked against ``sentences`` (same sentences, same text) and the codebook themes."""
-    path = Path(path)
-    labels = pd.read_csv(path, dtype={"text": str}, keep_default_na=False)
-    missing = [c for c in ["report_id", "sentence_id", "text", *theme_ids] if c not in labels.columns]
-    if missing:
-        raise InputError(
-            path, f"column(s) {', '.join(missing)} missing", "add one 0/1 column per codebook theme"
-        )
-    merged = labels.merge(sentences, on=["report_id", "sentence_id"], how="outer", suffixes=("", "_now"))
-    bad = merged[merged.text.isna() | merged.text_now.isna() | (merged.text != merged.text_now)]
-    if len(bad):
-        first = bad.iloc[0]
-        raise InputError(
-            path,
-            f"{len(bad)} label row(s) do not match data/processed/sentences.csv, first "
-            f"{first.report_id} sentence {first.sentence_id}",
-            "re-align the labels with the current sentences and re-code the changed ones by hand",
-        )
-    values = labels[theme_ids]
-    if not values.isin([0, 1]).all().all():
-        raise InputError(path, "theme columns must hold only 0 or 1", "fix the non-binary cells")
-    return labels
-
-
 def coded_matrix(sentences: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
-    """Sentences with one 0/1 column per theme, as the matcher coded them."""
+    """Sentences (``report_id``, ``sentence_id``, ``sentence_key``, ``text``) with one 0/1 column per
+    theme, as the rules coded them."""
     x = (hit_matrix(sentences, coded, theme_ids) > 0).astype(int)
-    return pd.concat([sentences[["report_id", "sentence_id", "text"]], x], axis=1)
-
-
-def validation_table(labels: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
-    """Precision, recall and F1 of the matcher against the hand labels, per theme (all reports pooled)."""
-    pred = labels[["report_id", "sentence_id"]].merge(coded, on=["report_id", "sentence_id"], how="left")
-    rows = []
-    for theme in theme_ids:
-        y, p = labels[theme].to_numpy(), pred[theme].fillna(0).to_numpy().astype(int)
-        precision, recall, f1, _ = precision_recall_fscore_support(y, p, average="binary", zero_division=0.0)
-        rows.append(
-            {
-                "theme": theme,
-                "n_labelled": int(y.sum()),
-                "n_coded": int(p.sum()),
-                "tp": int(((y == 1) & (p == 1)).sum()),
-                "fp": int(((y == 0) & (p == 1)).sum()),
-                "fn": int(((y == 1) & (p == 0)).sum()),
-                "precision": precision,
-                "recall": recall,
-                "f1": f1,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def disagreements(
-    labels: pd.DataFrame, coded_wide: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str]
-) -> pd.DataFrame:
-    """Every (sentence, theme) where the hand label and the matcher differ, with the terms matched."""
-    long = labels.melt(["report_id", "sentence_id", "text"], theme_ids, "theme", "label")
-    pred = coded_wide.melt(["report_id", "sentence_id"], theme_ids, "theme", "coded").drop(
-        columns="text", errors="ignore"
-    )
-    both = long.merge(pred, on=["report_id", "sentence_id", "theme"])
-    both = both.merge(coded[["report_id", "sentence_id", "theme", "matched_terms"]], how="left")
-    out = both[both.label != both.coded].fillna({"matched_terms": ""})
-    out = out.assign(kind=np.where(out.coded == 1, "false positive", "false negative"))
-    order = {t: i for i, t in enumerate(theme_ids)}
-    out = out.sort_values(
-        ["theme", "report_id", "sentence_id"], key=lambda s: s.map(order) if s.name == "theme" else s
-    )
-    return out[["theme", "kind", "report_id", "sentence_id", "matched_terms", "text"]].reset_index(drop=True)
+    return pd.concat([sentences[["report_id", "sentence_id", "sentence_key", "text"]], x], axis=1)
 
 
 def highlight(text: str, theme: Theme) -> str:

@@ -1,0 +1,160 @@
+"""Stable sentence keys, hand labels on any subset of the corpus, and the rules' scores against them."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from helpers import themes, validation
+from helpers.codebook import REQUIRED_THEMES, load_codebook
+from helpers.config import CODEBOOK, THEME_LABELS
+from helpers.errors import InputError
+from helpers.sentence_keys import sentence_keys
+
+ZJ, JS = "zhejiang_yongkang_2024", "jiangsu_suzhou_2023"
+THEME_IDS = [t.id for t in load_codebook(CODEBOOK)]
+
+
+# --- sentence keys -----------------------------------------------------------------------------------
+
+
+def test_key_ignores_width_spacing_and_invisible_characters_and_numbers_repeats():
+    texts = ["党建引领发展, 成效ＡＢ。", "党建引领发展，成效AB。", "另一句。", "党建引领\u200b发展，成效 AB。"]
+    keys = sentence_keys("r1", texts)
+    assert re.fullmatch(r"r1:s[0-9a-f]{10}", keys[0])
+    assert keys[1] == keys[0] + "-1" and keys[3] == keys[0] + "-2"  # the same normalized text, repeated
+    assert keys[2] != keys[0] and re.fullmatch(r"r1:s[0-9a-f]{10}", keys[2])
+
+
+def test_key_survives_a_sentence_inserted_before_it_and_is_never_a_number():
+    before = sentence_keys("2024", ["甲。", "乙。"])
+    after = sentence_keys("2024", ["新插入的一句。", "甲。", "乙。"])
+    assert after[1:] == before
+    for key in after:
+        with pytest.raises(ValueError):
+            float(key.replace(":", "."))  # a spreadsheet sees text, not a number or a time
+
+
+def test_sentences_and_sentence_themes_carry_the_key(corpus):
+    sentences, coded = corpus["sentences"], corpus["sentence_themes"]
+    assert sentences.sentence_key.is_unique
+    assert (sentences.sentence_key.str.split(":").str[0] == sentences.report_id).all()
+    ids = coded.merge(sentences, on=["report_id", "sentence_id"], suffixes=("", "_s"))
+    assert len(ids) == len(coded) and (ids.sentence_key == ids.sentence_key_s).all()
+
+
+# --- labels on any subset ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_labels():
+    return validation.read_labels(THEME_IDS)
+
+
+def test_seed_labels_match_every_sentence_and_are_development_labels(corpus, seed_labels):
+    matched, orphans = validation.match_labels(seed_labels, corpus["sentences"])
+    assert orphans.empty and len(matched) == len(corpus["sentences"])
+    assert (seed_labels.held_out_for == "").all() and set(seed_labels.coder) == {"seed_author"}
+    cover = validation.coverage(corpus["sentences"], matched)
+    assert list(cover.status) == ["validated", "validated"]
+
+
+def _write_labels(tmp_path, frame: pd.DataFrame):
+    path = tmp_path / "theme_labels.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_a_subset_of_labels_validates_what_is_labelled_and_reports_the_rest(tmp_path, corpus, seed_labels):
+    sentences = corpus["sentences"]
+    subset = seed_labels[seed_labels.report_id == JS].head(10).astype({t: "object" for t in THEME_IDS})
+    subset.iloc[0, subset.columns.get_loc("text")] = "一句已经不存在的句子。"
+    subset.iloc[0, subset.columns.get_loc("sentence_key")] = f"{JS}:s0123456789"
+    gone = subset.iloc[[1]].assign(sentence_key="other_report:s0123456789", report_id="other_report")
+    labels = validation.read_labels(THEME_IDS, _write_labels(tmp_path, pd.concat([subset, gone])))
+    matched, orphans = validation.match_labels(labels, sentences)
+    assert len(matched) == 9
+    assert list(orphans.reason) == ["sentence changed or removed", "report not in this corpus"]
+    cover = validation.coverage(sentences, matched).set_index("report_id")
+    assert cover.at[ZJ, "status"] == "not validated" and cover.at[ZJ, "n_labelled"] == 0
+    assert cover.at[JS, "status"] == "partly validated" and cover.at[JS, "n_labelled"] == 9
+    reference = validation.reference_labels(matched, THEME_IDS)
+    wide = themes.coded_matrix(sentences, corpus["sentence_themes"], THEME_IDS)
+    table = validation.validation_table(reference, wide, THEME_IDS)
+    assert (table.n_labelled == 9).all()
+
+
+def test_no_labels_at_all_still_gives_the_notebook_tables(tmp_path, corpus):
+    sentences = corpus["sentences"]
+    labels = validation.read_labels(THEME_IDS, tmp_path / "absent.csv")
+    matched, orphans = validation.match_labels(labels, sentences)
+    assert matched.empty and orphans.empty
+    assert set(validation.coverage(sentences, matched).status) == {"not validated"}
+    reference = validation.reference_labels(matched, THEME_IDS)
+    wide = themes.coded_matrix(sentences, corpus["sentence_themes"], THEME_IDS)
+    table = validation.validation_table(reference, wide, THEME_IDS)
+    assert (table.n_labelled == 0).all() and table.f1.isna().all()
+    assert validation.disagreements(reference, wide, corpus["sentence_themes"], THEME_IDS).empty
+
+
+def test_blank_cells_are_unlabelled_and_a_missing_theme_column_is_blank(tmp_path, seed_labels):
+    frame = seed_labels.head(3).drop(columns="opening").astype({"talent": "object"})
+    frame["talent"] = ["1", "", "0"]
+    labels = validation.read_labels(THEME_IDS, _write_labels(tmp_path, frame))
+    assert labels.talent.tolist() == [1, pd.NA, 0] and labels.opening.isna().all()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: f.assign(talent=["1", "yes", "0"]), r"line 3, column talent: 'yes' is not 1, 0 or blank"),
+        (lambda f: pd.concat([f, f.iloc[[0]]]), r"line 5: coder 'seed_author' labels \S+ twice"),
+        (lambda f: f.drop(columns="coder"), r"column\(s\) coder missing"),
+    ],
+    ids=["bad-value", "coder-twice", "no-coder-column"],
+)
+def test_bad_labels_file_is_one_input_error(tmp_path, seed_labels, change, message):
+    path = _write_labels(tmp_path, change(seed_labels.head(3).astype({"talent": "object"})))
+    with pytest.raises(InputError, match=message):
+        validation.read_labels(THEME_IDS, path)
+
+
+def test_reference_label_is_the_coders_majority_and_a_tie_is_unlabelled():
+    matched = pd.DataFrame(
+        {
+            "sentence_key": ["a", "a", "a", "b", "b"],
+            "report_id": "r",
+            "sentence_id": [0, 0, 0, 1, 1],
+            "coder": ["x", "y", "z", "x", "y"],
+            "weight": 1.0,
+            "held_out_for": ["h", "h", "h", "", "h"],
+            "text": "t",
+            "t": pd.array([1, 1, 0, 1, 0], dtype="Int8"),
+        }
+    )
+    ref = validation.reference_labels(matched, ["t"]).set_index("sentence_key")
+    assert ref.at["a", "t"] == 1 and pd.isna(ref.at["b", "t"])
+    assert ref.at["a", "held_out"] and not ref.at["b", "held_out"]
+
+
+def test_validation_table_counts_against_a_hand_example():
+    reference = pd.DataFrame({"sentence_key": list("abcde"), "t": pd.array([1, 1, 0, 0, None], dtype="Int8")})
+    coded = pd.DataFrame({"sentence_key": list("abcde"), "t": [1, 0, 1, 0, 1]})
+    row = validation.validation_table(reference, coded, ["t"]).iloc[0]
+    assert (row.n_labelled, row.tp, row.fp, row.fn) == (4, 1, 1, 1)  # e is unlabelled: not counted
+    assert row.precision == row.recall == row.f1 == 0.5
+
+
+@pytest.mark.parametrize("theme", REQUIRED_THEMES)
+def test_required_themes_reach_f1_08_against_the_seed_labels(corpus, seed_labels, theme):
+    matched, _ = validation.match_labels(seed_labels, corpus["sentences"])
+    reference = validation.reference_labels(matched, THEME_IDS)
+    wide = themes.coded_matrix(corpus["sentences"], corpus["sentence_themes"], THEME_IDS)
+    table = validation.validation_table(reference, wide, THEME_IDS).set_index("theme")
+    assert table.at[theme, "n_positive"] > 0
+    assert table.at[theme, "f1"] >= 0.8, table.loc[theme]
+
+
+def test_the_labels_file_is_keyed_by_sentence_key():
+    header = THEME_LABELS.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[: len(validation.LABEL_COLUMNS)] == validation.LABEL_COLUMNS

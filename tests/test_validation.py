@@ -19,7 +19,8 @@ THEME_IDS = [t.id for t in load_codebook(CODEBOOK)]
 
 
 def test_key_ignores_width_spacing_and_invisible_characters_and_numbers_repeats():
-    texts = ["党建引领发展, 成效ＡＢ。", "党建引领发展，成效AB。", "另一句。", "党建引领\u200b发展，成效 AB。"]
+    texts = ["党建引领发展, 成效ＡＢ。", "党建引领发展，成效AB。", "另一句。"]
+    texts.append("党建引领\u200b发展，成效 AB。")
     keys = sentence_keys("r1", texts)
     assert re.fullmatch(r"r1:s[0-9a-f]{10}", keys[0])
     assert keys[1] == keys[0] + "-1" and keys[3] == keys[0] + "-2"  # the same normalized text, repeated

@@ -41,18 +41,41 @@ def test_top_k_breaks_ties_by_column_order():
 
 
 @pytest.mark.parametrize(
-    ("js_block", "zj_block"),
+    ("js_block", "zj_block", "counterpart"),
     [
-        # 保税港务: 党建与业务深度融合 ↔ 李棠 on 老板电器: 党建和企业经营融合, 党建与业务…
-        (24, 21),
-        # 张立群: ‘党建+人才’ training of Party cadres ↔ 陈琳婷: the 研讨班 training (党性, 素质, 能力)
-        (27, 7),
+        # 保税港务: 党建与业务深度融合 ↔ 李棠 on 老板电器: 党建和企业经营融合, 党建与业务… (above chance)
+        (24, 21, "True"),
+        # 张立群: ‘党建+人才’ training of Party cadres ↔ 陈琳婷: the 研讨班 training (党性, 素质, 能力):
+        # the best match, but its generic training words reach that similarity in shuffled text too
+        (27, 7, "False"),
     ],
 )
-def test_known_good_pairs_are_best_and_counterparts(corpus, js_block, zj_block):
+def test_known_good_pairs_are_best_matches(corpus, js_block, zj_block, counterpart):
     table = corpus["alignment"]
     row = table[(table.report_a == JS) & (table.block_a == js_block) & (table["rank"] == 1)].iloc[0]
-    assert row.block_b == zj_block and str(row.counterpart) == "True"
+    assert row.block_b == zj_block and str(row.counterpart) == counterpart
+
+
+def test_threshold_is_calibrated_by_the_permutation_null(corpus):
+    cal = corpus["alignment_calibration"].iloc[0]
+    assert list(corpus["alignment_calibration"].columns) == align.CALIBRATION_COLUMNS
+    assert cal.chance_rate == pytest.approx(1 - align.NULL_QUANTILE, abs=0.01)
+    best = corpus["alignment"].query("rank == 1")
+    assert (
+        cal.n_best_matches == len(best)
+        and cal.n_counterparts == (best.counterpart.astype(str) == "True").sum()
+    )
+    assert cal.expected_by_chance == pytest.approx(cal.chance_rate * len(best), abs=0.01)
+    # the seeds' paragraphs match each other at about the chance rate: the honest reading
+    assert cal.observed_rate < 3 * cal.chance_rate
+
+
+def test_null_keeps_lengths_and_is_seeded():
+    docs = [["甲", "乙", "丙"], ["丁", "戊"], ["甲", "丁", "己", "庚"], ["乙"]]
+    group = np.array(["A", "A", "B", "B"])
+    a = align.null_similarities(docs, group, ["A", "B"], n_perm=5, seed=1)
+    np.testing.assert_array_equal(a, align.null_similarities(docs, group, ["A", "B"], n_perm=5, seed=1))
+    assert len(a) == 5 * 4 and ((a >= 0) & (a <= 1 + 1e-9)).all()
 
 
 def test_reporters_scene_setting_has_no_counterpart(corpus):

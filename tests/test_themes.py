@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import themes
+from helpers import theme_rates, themes
 from helpers.codebook import REQUIRED_THEMES, load_codebook
 from helpers.config import CODEBOOK, MANIFEST
 from helpers.corpus import combine, read_report
@@ -175,12 +175,7 @@ def test_highlight_marks_every_match_and_escapes_html(codebook):
 # --- bootstrap summary -------------------------------------------------------------------------------
 
 
-SUMMARY_COLUMNS = [
-    "report_id", "region", "theme", "n_sentences", "n_chars", "n_coded", "share", "share_lo", "share_hi",
-    "share_exact_lo", "share_exact_hi", "n_hits", "hits_per_1k", "hits_per_1k_lo", "hits_per_1k_hi",
-    "reference_id", "share_diff", "share_diff_lo", "share_diff_hi", "hits_per_1k_diff", "hits_per_1k_diff_lo",
-    "hits_per_1k_diff_hi",
-]  # fmt: skip
+SUMMARY_COLUMNS = ["report_id", "region", *theme_rates.RATE_COLUMNS[1:2], *theme_rates.RATE_COLUMNS[3:]]
 
 
 def test_summary_has_documented_columns_and_one_row_per_report_and_theme(frames, codebook):
@@ -192,30 +187,26 @@ def test_summary_has_documented_columns_and_one_row_per_report_and_theme(frames,
     reports = frames["reports"].set_index("report_id")
     assert (summary.n_chars == summary.report_id.map(reports.n_chars)).all()
     assert (summary.n_sentences == summary.report_id.map(reports.n_sentences)).all()
+    assert (summary.n_paragraphs == summary.report_id.map(reports.n_paragraphs)).all()
+    assert set(summary.unit) <= {"paragraphs (block bootstrap)", "sentences"}
 
 
 def test_intervals_contain_the_point_estimates(frames):
-    s = frames["theme_summary"]
-    for stat in ("share", "hits_per_1k", "share_diff", "hits_per_1k_diff"):
-        x = s.dropna(subset=[stat])
-        assert ((x[f"{stat}_lo"] <= x[stat] + 1e-9) & (x[stat] <= x[f"{stat}_hi"] + 1e-9)).all(), stat
-    assert ((s.share_exact_lo <= s.share) & (s.share <= s.share_exact_hi)).all()
+    for table in (frames["theme_summary"], frames["theme_rates"]):
+        for stat in ("share", "hits_per_1k"):
+            assert (
+                (table[f"{stat}_lo"] <= table[stat] + 1e-9) & (table[stat] <= table[f"{stat}_hi"] + 1e-9)
+            ).all()
+        assert not table.isna().any().any()
 
 
-def test_difference_is_reference_minus_report(frames):
-    s = frames["theme_summary"].set_index(["report_id", "theme"])
-    assert s.loc[(ZJ, "learning"), "share_diff"] != s.loc[(ZJ, "learning"), "share_diff"]  # NaN on reference
-    expected = s.loc[(ZJ, "digitization"), "share"] - s.loc[(JS, "digitization"), "share"]
-    assert s.loc[(JS, "digitization"), "share_diff"] == pytest.approx(expected)
-
-
-def test_exact_interval_matches_clopper_pearson_closed_form(frames):
+def test_a_share_of_zero_gets_wilsons_interval(frames):
     s = frames["theme_summary"].set_index(["report_id", "theme"])
     row = s.loc[(JS, "digitization")]
-    assert row.n_coded == 0
-    # Clopper–Pearson with 0 successes in n: upper = 1 − (α/2)^(1/n)
-    assert row.share_exact_hi == pytest.approx(1 - 0.025 ** (1 / row.n_sentences), abs=1e-6)
-    assert row.share_lo == row.share_hi == 0  # the bootstrap collapses here, hence the exact interval
+    assert row.n_coded == 0 and row.method == "Wilson" and row.share_lo == 0
+    # Wilson with 0 successes in n: upper = z² / (n + z²)
+    z2 = 1.959963984540054**2
+    assert row.share_hi == pytest.approx(z2 / (row.n_sentences + z2), abs=1e-6)
 
 
 def test_bootstrap_is_deterministic_and_seeded(frames, codebook):
@@ -225,14 +216,15 @@ def test_bootstrap_is_deterministic_and_seeded(frames, codebook):
     b = themes.summarize(*args, n_boot=2000, seed=1)
     assert not a.share_lo.equals(b.share_lo) or not a.hits_per_1k_hi.equals(b.hits_per_1k_hi)
     first = themes.summarize(frames["reports"].iloc[:1], *args[1:], n_boot=2000)
-    pd.testing.assert_frame_equal(
-        first.iloc[:, :15], a[a.report_id == ZJ].iloc[:, :15]
-    )  # independent of others
+    pd.testing.assert_frame_equal(first, a[a.report_id == ZJ].reset_index(drop=True))  # independent of others
 
 
 def _synthetic(n: int, p: float, rng) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One report of ``n`` one-sentence paragraphs of 50 characters, each coded with probability ``p``."""
     hit = rng.random(n) < p
-    sentences = pd.DataFrame({"report_id": "r", "sentence_id": range(n), "text": ["字" * 50] * n})
+    sentences = pd.DataFrame(
+        {"report_id": "r", "sentence_id": range(n), "block_id": range(n), "text": ["字" * 50] * n}
+    )
     coded = pd.DataFrame(
         {
             "report_id": "r",

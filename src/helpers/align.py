@@ -9,30 +9,32 @@ ln((1 + n) / (1 + df)) + 1 and L2 normalisation (scikit-learn ``TfidfVectorizer`
 which practice a paragraph describes, and with them the best matches follow the generic vocabulary. Words
 rather than character n-grams for the same reason (bigram matches follow 发展, 党组织).
 
-Build output (stage :func:`alignment_stage`), ``alignment.csv`` — for each body paragraph, its ``TOP_K`` (3)
-most similar paragraphs in each *other region* (``region`` in ``reports.csv``), pooled over that region's
-reports. Reports of the same region are not matched with each other. The table grows linearly with the
-number of reports; rows are in paragraph order (reports, then blocks), then region order, then rank:
+Build outputs (stage :func:`alignment_stage`). ``alignment.csv`` — for each body paragraph, its ``TOP_K`` (3)
+most similar paragraphs in each *other group* (``region`` in ``reports.csv`` for the build; any manifest
+column through ``group_by``), pooled over that group's reports. Reports of the same group are not matched
+with each other. The table grows linearly with the number of reports; rows are in paragraph order (reports,
+then blocks), then group order, then rank:
 
 - ``report_a``, ``block_a`` — the paragraph being matched.
-- ``region_b`` — the other region searched.
+- ``region_b`` — the other group searched.
 - ``report_b``, ``block_b`` — one of the ``TOP_K`` most similar paragraphs of ``region_b``.
 - ``similarity`` — cosine similarity, 0–1.
 - ``rank`` — 1–``TOP_K``: 1 = the most similar paragraph of ``region_b`` for this ``block_a`` (ties by report
   then block order).
-- ``counterpart`` — ``similarity >= THRESHOLD``.
+- ``counterpart`` — ``similarity`` at or above the calibrated threshold (below).
 - ``shared_terms`` — up to ``N_SHARED`` words that contribute most to the similarity (largest products of
   the two TF-IDF weights; ties in vocabulary order), ``|``-joined.
+
+``alignment_calibration.csv`` — one row: the ``threshold`` (the 95th percentile of best-match similarities
+under a permutation null that shuffles content tokens among paragraphs, ``N_PERMUTATIONS`` times), the
+``chance_rate`` of null best matches above it (≈ 0.05), and the ``observed_rate`` / ``n_counterparts`` of real
+rank-1 matches above it with the number ``expected_by_chance``. A counterpart is a reading aid: among
+n best matches, about 5% × n pass by chance, so only a rate well above the chance rate says the two
+texts share practices paragraph by paragraph.
 
 The full paragraph × paragraph matrix of two reports (for the heatmap) is computed on demand by
 :func:`similarity`, not stored. Similarities are computed from sparse vectors in row chunks of at most
 ``CHUNK_CELLS`` pairs, so memory stays bounded however many reports there are.
-
-``THRESHOLD`` = 0.08 was set by reading the ranked best pairs: from about 0.08 up, the two paragraphs share
-a specific practice vocabulary (融合 业务 深度 — integrating Party work with business; 党性 素质 能力 —
-training; 理念 服务 示范 — service concepts; 战斗堡垒 创新); below, the best match shares one or two
-loose words (党员 发挥, 建设, 生产). It is a reading aid, not a test: a Jiangsu paragraph whose best
-Zhejiang match is below it has no evident counterpart in what the Yongkang delegation studied.
 """
 
 from itertools import pairwise
@@ -42,8 +44,11 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from .config import SEED
+
 Frames = dict[str, pd.DataFrame]
-THRESHOLD = 0.08
+N_PERMUTATIONS = 20
+NULL_QUANTILE = 0.95
 MAX_DF = 0.3
 N_SHARED = 5
 TOP_K = 3
@@ -59,6 +64,10 @@ COLUMNS = [
     "counterpart",
     "shared_terms",
 ]
+CALIBRATION_COLUMNS = [
+    "threshold", "null_quantile", "n_permutations", "chance_rate", "n_best_matches", "n_counterparts",
+    "observed_rate", "expected_by_chance",
+]  # fmt: skip
 
 
 def body_paragraphs(blocks: pd.DataFrame) -> pd.DataFrame:
@@ -75,10 +84,8 @@ def vectors(tables: Frames) -> tuple[pd.DataFrame, sparse.csr_matrix, np.ndarray
     segmented again: the same words, since sentences end at punctuation, where jieba splits anyway.
     """
     paras = body_paragraphs(tables["blocks"]).reset_index(drop=True)
-    docs = paragraph_tokens(paras, tables["tokens"], tables["sentences"])
-    vectorizer = TfidfVectorizer(analyzer=_as_is, sublinear_tf=True, max_df=MAX_DF)
-    x = vectorizer.fit_transform(docs).tocsr()
-    return paras, x, vectorizer.get_feature_names_out()
+    x, vocab = _fit(paragraph_tokens(paras, tables["tokens"], tables["sentences"]))
+    return paras, x, vocab
 
 
 def paragraph_tokens(paras: pd.DataFrame, tokens: pd.DataFrame, sentences: pd.DataFrame) -> list[list[str]]:
@@ -131,24 +138,19 @@ def shared_terms(x: sparse.csr_matrix, a: np.ndarray, b: np.ndarray, vocab: np.n
     return ["|".join(vocab[cols[s : min(e, s + N_SHARED)]]) for s, e in pairwise(starts)]
 
 
-def alignment_table(tables: Frames, k: int = TOP_K, threshold: float = THRESHOLD) -> pd.DataFrame:
-    """Each body paragraph's ``k`` best matches in every other region (columns in the module docstring),
-    from the ``blocks``, ``tokens``, ``sentences`` and ``reports`` (regions) tables."""
-    blocks, reports = tables["blocks"], tables["reports"]
-    region_of = reports.set_index("report_id").region
-    regions = list(dict.fromkeys(reports.region))
-    if blocks.report_id[blocks.kind == "body"].map(region_of).nunique() < 2:
-        return pd.DataFrame(columns=COLUMNS)
-    paras, x, vocab = vectors(tables)
-    para_region = paras.report_id.map(region_of).to_numpy()
-    found = []  # (paragraph a, region index of b, rank, paragraph b, similarity) arrays
-    for r, region in enumerate(regions):
-        targets = np.flatnonzero(para_region == region)
+def _matches(
+    x: sparse.csr_matrix, para_group: np.ndarray, groups: list[str], k: int
+) -> tuple[np.ndarray, ...]:
+    """Paragraph a, group index r, rank, paragraph b and similarity of each paragraph's ``k`` best matches in
+    every other group, sorted by a, r, rank; similarities in sparse row chunks of ``CHUNK_CELLS`` pairs."""
+    found = []
+    for r, group in enumerate(groups):
+        targets = np.flatnonzero(para_group == group)
         if not len(targets):
             continue
         xt = x[targets].T.tocsr()
         step = max(1, CHUNK_CELLS // len(targets))
-        sources = np.flatnonzero(para_region != region)
+        sources = np.flatnonzero(para_group != group)
         for start in range(0, len(sources), step):
             chunk = sources[start : start + step]
             sim = (x[chunk] @ xt).toarray()
@@ -157,21 +159,87 @@ def alignment_table(tables: Frames, k: int = TOP_K, threshold: float = THRESHOLD
             found.append((chunk[rows], np.full(len(rows), r), rank, targets[cols], sim[rows, cols]))
     a, r, rank, b, sim = (np.concatenate(parts) for parts in zip(*found, strict=True))
     order = np.lexsort((rank, r, a))
-    a, r, rank, b, sim = a[order], r[order], rank[order], b[order], sim[order]
+    return a[order], r[order], rank[order], b[order], sim[order]
+
+
+def _fit(docs: list[list[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    vectorizer = TfidfVectorizer(analyzer=_as_is, sublinear_tf=True, max_df=MAX_DF)
+    return vectorizer.fit_transform(docs).tocsr(), vectorizer.get_feature_names_out()
+
+
+def null_similarities(
+    docs: list[list[str]],
+    para_group: np.ndarray,
+    groups: list[str],
+    n_perm: int = N_PERMUTATIONS,
+    seed: int = SEED,
+) -> np.ndarray:
+    """Best-match similarities under the permutation null: the content tokens of all body paragraphs are
+    shuffled among the paragraphs (each keeps its length, the corpus its vocabulary and frequencies, but
+    which words share a paragraph is random), TF-IDF is refitted and every paragraph's best match in each
+    other group is found again; pooled over ``n_perm`` permutations (seeded)."""
+    rng = np.random.default_rng(seed)
+    lengths = np.array([len(d) for d in docs])
+    pool = np.array([w for d in docs for w in d], dtype=object)
+    bounds = np.cumsum(lengths)[:-1]
+    sims = []
+    for _ in range(n_perm):
+        shuffled = [list(part) for part in np.split(rng.permutation(pool), bounds)]
+        x, _ = _fit(shuffled)
+        sims.append(_matches(x, para_group, groups, 1)[4])
+    return np.concatenate(sims)
+
+
+def alignment_table(
+    tables: Frames, k: int = TOP_K, group_by: str = "region"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each body paragraph's ``k`` best matches in every other group (columns ``COLUMNS``) and the
+    calibration of the counterpart threshold (columns ``CALIBRATION_COLUMNS``), from the ``blocks``,
+    ``tokens``, ``sentences`` and ``reports`` tables; groups are the values of ``group_by``.
+
+    ``counterpart`` = similarity ≥ the ``NULL_QUANTILE`` (95th) percentile of best-match similarities under
+    the permutation null (:func:`null_similarities`), so about 5% of best matches would pass by chance;
+    ``calibration`` states that threshold, the chance rate and the observed rate of rank-1 matches above it.
+    """
+    blocks, reports = tables["blocks"], tables["reports"]
+    group_of = reports.set_index("report_id")[group_by].astype(str)
+    groups = list(dict.fromkeys(group_of))
+    if blocks.report_id[blocks.kind == "body"].map(group_of).nunique() < 2:
+        return pd.DataFrame(columns=COLUMNS), pd.DataFrame(columns=CALIBRATION_COLUMNS)
+    paras = body_paragraphs(blocks).reset_index(drop=True)
+    docs = paragraph_tokens(paras, tables["tokens"], tables["sentences"])
+    x, vocab = _fit(docs)
+    para_group = paras.report_id.map(group_of).to_numpy()
+    a, r, rank, b, sim = _matches(x, para_group, groups, k)
+    null = null_similarities(docs, para_group, groups)
+    threshold = float(np.quantile(null, NULL_QUANTILE)) if len(null) else 1.0
     table = pd.DataFrame(
         {
             "report_a": paras.report_id.to_numpy()[a],
             "block_a": paras.block_id.to_numpy()[a],
-            "region_b": np.asarray(regions, dtype=object)[r],
+            "region_b": np.asarray(groups, dtype=object)[r],
             "report_b": paras.report_id.to_numpy()[b],
             "block_b": paras.block_id.to_numpy()[b],
             "similarity": sim.round(6),
             "rank": rank,
         }
     )
-    table["counterpart"] = table.similarity >= threshold
+    table["counterpart"] = table.similarity >= round(threshold, 6)
     table["shared_terms"] = shared_terms(x, a, b, vocab)
-    return table[COLUMNS]
+    best = table[table["rank"] == 1]
+    calibration = pd.DataFrame(
+        {
+            "threshold": [round(threshold, 6)],
+            "null_quantile": NULL_QUANTILE,
+            "n_permutations": N_PERMUTATIONS,
+            "chance_rate": round(float((null >= threshold).mean()), 6),
+            "n_best_matches": len(best),
+            "n_counterparts": int(best.counterpart.sum()),
+            "observed_rate": round(float(best.counterpart.mean()), 6),
+            "expected_by_chance": round(float((null >= threshold).mean()) * len(best), 2),
+        }
+    )
+    return table[COLUMNS], calibration[CALIBRATION_COLUMNS]
 
 
 def best_pairs(alignment: pd.DataFrame, blocks: pd.DataFrame, report_a: str, region_b: str) -> pd.DataFrame:
@@ -189,8 +257,9 @@ def best_pairs(alignment: pd.DataFrame, blocks: pd.DataFrame, report_a: str, reg
 
 
 def alignment_stage(frames: Frames, options: dict) -> Frames:
-    """Build stage: ``alignment.csv``."""
-    return {"alignment": alignment_table(frames)}
+    """Build stage: ``alignment.csv`` and ``alignment_calibration.csv``."""
+    table, calibration = alignment_table(frames)
+    return {"alignment": table, "alignment_calibration": calibration}
 
 
 def paragraph_labels(blocks: pd.DataFrame, report_id: str, block_ids, n_chars: int = 8) -> list[str]:

@@ -26,6 +26,7 @@ def stages() -> list[Stage]:
     from .align import alignment_stage
     from .entities import entities_stage
     from .keyness import vocabulary_stage
+    from .near_duplicates import duplicates_stage
     from .numbers import numbers_stage
     from .practices import practices_stage
     from .segment import tokens_stage
@@ -34,6 +35,7 @@ def stages() -> list[Stage]:
 
     return [
         tokens_stage,
+        duplicates_stage,  # before the inference: a cluster of near-duplicates counts as one report
         vocabulary_stage,
         themes_stage,
         voices_stage,  # after themes (quotes carry sentence themes); entities use the speakers

@@ -34,6 +34,12 @@ def n_chars(text: pd.Series) -> pd.Series:
     return text.str.replace(r"\s", "", regex=True).str.len()
 
 
+def report_groups(reports: pd.DataFrame, group_by: str = "region") -> pd.Series:
+    """report_id → group label (text; empty → ``(missing)``), in manifest order."""
+    labels = reports[group_by].fillna("").astype(str).str.strip().replace("", "(missing)")
+    return pd.Series(labels.to_numpy(), index=reports["report_id"].to_numpy(), name=group_by)
+
+
 def read_report(report: Report) -> dict[str, pd.DataFrame]:
     """Read, structure and normalize one report into the four contract tables."""
     log = AuditLog()

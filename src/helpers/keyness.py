@@ -1,33 +1,55 @@
-"""Vocabulary and keyness: which content terms each report uses more than the others, and how strongly.
+"""Vocabulary and keyness: which content terms each group of reports uses more than the other groups.
 
 Counting unit: *content tokens* of ``tokens.csv`` (``is_stopword`` False, i.e. not a stopword, not
 punctuation, not a number). Every total below is a count of content tokens, so frequency table and keyness
-table share one denominator. With N reports each report is compared with the pooled rest (all reports at
-once, as columns of one terms × reports matrix); with one report there is no reference and the keyness table
-is empty.
+table share one denominator.
+
+Groups pool their reports (as quanteda's ``dfm_group`` does): a group is any docvar of the manifest
+(``region`` by default; one report per group when grouping by ``report_id``). Each group is compared with
+the other groups pooled, so a report's sister reports from the same group never sit in its reference. With
+one group there is no reference and the keyness table is empty.
+
+Significance (Rayson & Garside 2000; Dunning 1993; Fisher): log-likelihood G² when every expected cell count
+of the 2×2 table is at least ``MIN_EXPECTED`` (5), Fisher's exact test otherwise (``test`` column).
+Benjamini–Hochberg q-values are computed over **one family**: every (group, term) test made — every tested
+term in every group, including the cells not written out because the group never uses the term.
+A term is ``distinctive`` for a group only when it is over-used (log ratio > 0), q ≤ ``Q_MAX`` *and*
+dispersed: it occurs in at least ``MIN_PARAGRAPHS`` of the group's paragraphs, so a term repeated within one
+paragraph is never called distinctive. Gries' (2008) DP over the group's paragraphs is reported too.
 """
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import sparse, special, stats
 from statsmodels.stats.multitest import multipletests
 
+from .corpus import report_groups
+from .near_duplicates import representatives
+
 MIN_COUNT = 3  # a term is tested only if it occurs at least this often in the whole corpus
+MIN_EXPECTED = 5  # below this expected count in any cell, Fisher's exact test replaces G²
+MIN_PARAGRAPHS = 3  # a distinctive term occurs in at least this many paragraphs of its group
+Q_MAX = 0.05  # BH false-discovery rate at which a term is called distinctive
 PRIOR_SCALE = 0.1  # alpha0 (Dirichlet prior total) as a share of the pooled corpus size
 ZERO_COUNT = 0.5  # Hardie (2014): a zero frequency is replaced by 0.5 before taking the log ratio
 
 KEYNESS_COLUMNS = [
-    "target_report",
+    "group",
     "term",
     "count_target",
     "count_reference",
     "total_target",
     "total_reference",
+    "expected_target",
+    "test",
     "g2",
     "p_value",
     "q_value",
     "log_ratio",
     "log_odds_z",
+    "paragraphs_target",
+    "dp_target",
+    "distinctive",
 ]
 
 
@@ -37,16 +59,26 @@ def content(tokens: pd.DataFrame) -> pd.DataFrame:
     return out.assign(token=out["token"].astype(str))
 
 
-def count_matrix(tokens: pd.DataFrame) -> pd.DataFrame:
-    """Content-token counts, one row per term (sorted), one column per report (in corpus order)."""
+def term_matrix(tokens: pd.DataFrame, keys: pd.Series) -> tuple[sparse.csr_matrix, pd.Index, pd.Index]:
+    """Sparse content-token counts, terms (sorted) × columns, where ``keys`` (aligned with ``tokens``'s
+    index) names each token's column; columns in order of first appearance of ``keys``."""
     ct = content(tokens)
-    reports = pd.Index(pd.unique(tokens["report_id"]))
+    keys = keys.loc[ct.index]
     term, terms = pd.factorize(ct["token"], sort=True)
-    report = reports.get_indexer(ct["report_id"])
-    counts = np.bincount(term * len(reports) + report, minlength=len(terms) * len(reports))
-    return pd.DataFrame(
-        counts.reshape(len(terms), len(reports)), index=pd.Index(terms, name="term"), columns=reports
-    )
+    col, cols = pd.factorize(keys, sort=False)
+    counts = sparse.coo_matrix(
+        (np.ones(len(term), dtype=np.int64), (term, col)), shape=(len(terms), len(cols))
+    ).tocsr()
+    counts.sum_duplicates()
+    return counts, pd.Index(terms, name="term"), pd.Index(cols)
+
+
+def count_matrix(tokens: pd.DataFrame, groups: pd.Series | None = None) -> pd.DataFrame:
+    """Content-token counts, one row per term (sorted), one column per group (or report when ``groups`` is
+    None), dense — for small tables and tests."""
+    keys = tokens["report_id"] if groups is None else tokens["report_id"].map(groups)
+    counts, terms, cols = term_matrix(tokens, keys)
+    return pd.DataFrame(counts.toarray(), index=terms, columns=cols)
 
 
 def frequency_table(tokens: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
@@ -70,6 +102,23 @@ def frequency_table(tokens: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFra
     return table.drop(columns="_order").reset_index(drop=True)
 
 
+def group_frequencies(frequencies: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """Per group and term: ``count``, ``rate_per_10k`` content tokens of the group, ``reports`` and
+    ``paragraphs`` using it — the report frequency table pooled by ``groups`` (report_id → group).
+    Groups in order of ``groups``, then count descending, term."""
+    freq = frequencies.assign(group=frequencies["report_id"].map(groups))
+    table = (
+        freq.groupby(["group", "term"], sort=False)
+        .agg(count=("count", "sum"), reports=("report_id", "nunique"), paragraphs=("paragraphs", "sum"))
+        .reset_index()
+    )
+    totals = table.groupby("group")["count"].transform("sum")
+    table.insert(3, "rate_per_10k", (table["count"] / totals * 10_000).round(2))
+    order = table["group"].map({g: i for i, g in enumerate(dict.fromkeys(groups))})
+    table = table.assign(_o=order).sort_values(["_o", "count", "term"], ascending=[True, False, True])
+    return table.drop(columns="_o").reset_index(drop=True)
+
+
 def g2(a, b, c, d) -> tuple[np.ndarray, np.ndarray]:
     """Log-likelihood G² (Dunning 1993) and its χ²(1) p-value for 2×2 tables [[a, b], [c, d]].
 
@@ -86,6 +135,15 @@ def g2(a, b, c, d) -> tuple[np.ndarray, np.ndarray]:
     return stat, stats.chi2.sf(stat, df=1)
 
 
+def fisher_p(a, b, c, d) -> np.ndarray:
+    """Two-sided p-values of Fisher's exact test for 2×2 tables [[a, b], [c, d]] (vectorised over arrays):
+    ``scipy.stats.fisher_exact`` (the minimum-likelihood two-sided p), computed once per distinct table."""
+    tables = np.column_stack([np.ravel(x) for x in np.broadcast_arrays(a, b, c, d)]).astype(np.int64)
+    unique, inverse = np.unique(tables, axis=0, return_inverse=True)
+    p = np.array([stats.fisher_exact(t.reshape(2, 2)).pvalue for t in unique])
+    return p[inverse.ravel()].reshape(np.shape(np.broadcast_arrays(a, b, c, d)[0]))
+
+
 def log_ratio(count_target, count_reference, total_target, total_reference) -> np.ndarray:
     """Hardie's (2014) Log Ratio: log2 of the ratio of relative frequencies, target over reference.
 
@@ -97,86 +155,154 @@ def log_ratio(count_target, count_reference, total_target, total_reference) -> n
     return np.log2((a / np.asarray(total_target)) / (c / np.asarray(total_reference)))
 
 
-def log_odds_z(y_i, y_j, alpha) -> np.ndarray:
+def log_odds_z(y_i, y_j, alpha, n_i=None, n_j=None) -> np.ndarray:
     """z-scores of the log-odds ratio with a Dirichlet prior (Monroe, Colaresi & Quinn 2008, eqs. 15–22).
 
     δ_w = ln[(y_iw + α_w) / (n_i + α0 − y_iw − α_w)] − ln[(y_jw + α_w) / (n_j + α0 − y_jw − α_w)],
     z_w = δ_w / √Var(δ_w), with n = Σ_w y_w, α0 = Σ_w α_w over the whole vocabulary. The variance is the
     full delta-method variance 1/(y_iw+α_w) + 1/(n_i+α0−y_iw−α_w) + 1/(y_jw+α_w) + 1/(n_j+α0−y_jw−α_w);
     Monroe et al. drop the two large-denominator terms (their eq. 20), which slightly inflates |z|.
-    Vectorised: with terms × reports arrays (``alpha`` terms × 1) each column is one comparison.
+    Vectorised: with terms × groups arrays (``alpha`` terms × 1) each column is one comparison; ``n_i``,
+    ``n_j`` default to the column sums (pass them when the arrays hold only the tested terms).
     """
     y_i, y_j, alpha = (np.asarray(x, dtype=float) for x in (y_i, y_j, alpha))
-    n_i, n_j, alpha0 = y_i.sum(axis=0), y_j.sum(axis=0), alpha.sum()
+    n_i = y_i.sum(axis=0) if n_i is None else np.asarray(n_i, dtype=float)
+    n_j = y_j.sum(axis=0) if n_j is None else np.asarray(n_j, dtype=float)
+    alpha0 = alpha.sum()
     rest_i, rest_j = n_i + alpha0 - y_i - alpha, n_j + alpha0 - y_j - alpha
     delta = np.log((y_i + alpha) / rest_i) - np.log((y_j + alpha) / rest_j)
     variance = 1 / (y_i + alpha) + 1 / rest_i + 1 / (y_j + alpha) + 1 / rest_j
     return delta / np.sqrt(variance)
 
 
-def keyness_table(
-    tokens: pd.DataFrame, min_count: int = MIN_COUNT, prior_scale: float = PRIOR_SCALE
-) -> pd.DataFrame:
-    """Keyness of every report against the pooled rest; columns ``KEYNESS_COLUMNS``.
-
-    Tested terms: content terms with at least ``min_count`` occurrences in the whole corpus. ``g2`` is
-    non-directional (a term the target under-uses also scores high): the sign of ``log_ratio`` and
-    ``log_odds_z`` gives the direction. ``q_value``: Benjamini–Hochberg FDR over the tested terms of each
-    target (``statsmodels.stats.multitest.multipletests(method="fdr_bh")``). Log-odds prior: informative,
-    from the pooled corpus, α_w = α0 · (pooled count of w / pooled total) with α0 = ``prior_scale`` ×
-    pooled total (0.1: the prior weighs as much as a tenth of the corpus). Rows sorted by target (corpus
-    order), ``g2`` descending, term.
-    """
-    counts = count_matrix(tokens)
-    if counts.shape[1] < 2:  # one report: nothing to compare it with
-        return pd.DataFrame(columns=KEYNESS_COLUMNS)
-    y = counts.to_numpy()  # terms × reports
-    pooled = y.sum(axis=1, keepdims=True)
-    alpha = prior_scale * pooled.astype(float)  # = α0 · pooled share, α0 = prior_scale · N
-    tested = pooled[:, 0] >= min_count
-    z = log_odds_z(y, pooled - y, alpha)[tested]
-    a = y[tested]
-    c = pooled[tested] - a
-    n_t = y.sum(axis=0)
-    n_r = n_t.sum() - n_t
-    stat, p = g2(a, n_t - a, c, n_r - c)
-    q = (
-        np.column_stack([multipletests(p[:, j], method="fdr_bh")[1] for j in range(p.shape[1])])
-        if len(p)
-        else p
+def dispersion(tokens: pd.DataFrame, sentences: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """Per group and term the group uses: ``paragraphs_target`` (paragraphs of the group containing the
+    term) and ``dp_target``, Gries' (2008) deviation of proportions over the group's paragraphs:
+    DP = ½ Σ_p |v_p − s_p|, v_p = the term's count in paragraph p / its count in the group, s_p = paragraph
+    p's content tokens / the group's. 0 = spread like the text itself, → 1 = all in one small paragraph.
+    Computed sparsely: Σ over paragraphs without the term of |0 − s_p| = 1 − Σ over those with it of s_p."""
+    ct = content(tokens).merge(sentences[["report_id", "sentence_id", "block_id"]], how="left")
+    ct = ct.assign(
+        group=ct["report_id"].map(groups), para=ct["report_id"] + "\x1f" + ct["block_id"].astype(str)
     )
-    n_terms, n_reports = a.shape
-    report_no = np.tile(np.arange(n_reports), n_terms)  # row-major: term by term, reports inside
-    term_no = np.repeat(np.arange(n_terms), n_reports)
-    order = np.lexsort((term_no, -stat.ravel(), report_no))  # target, G² descending, term (terms are sorted)
+    cell = ct.groupby(["group", "para", "token"], sort=False).size().rename("f").reset_index()
+    para_size = ct.groupby(["group", "para"], sort=False).size()
+    group_size = ct.groupby("group", sort=False).size()
+    term_total = cell.groupby(["group", "token"], sort=False)["f"].transform("sum")
+    s = (
+        para_size.reindex(pd.MultiIndex.from_frame(cell[["group", "para"]])).to_numpy()
+        / cell["group"].map(group_size).to_numpy()
+    )
+    v = cell["f"].to_numpy() / term_total.to_numpy()
+    cell = cell.assign(part=np.abs(v - s) - s)
+    out = cell.groupby(["group", "token"], sort=False).agg(
+        paragraphs_target=("f", "size"), dp=("part", "sum")
+    )
+    out["dp_target"] = (0.5 * (1 + out.pop("dp"))).clip(0, 1).round(6)
+    return out.reset_index().rename(columns={"token": "term"})
+
+
+def keyness_table(
+    tokens: pd.DataFrame,
+    sentences: pd.DataFrame,
+    groups: pd.Series | None = None,
+    min_count: int = MIN_COUNT,
+    prior_scale: float = PRIOR_SCALE,
+    min_paragraphs: int = MIN_PARAGRAPHS,
+    q_max: float = Q_MAX,
+    include_zero: bool = False,
+) -> pd.DataFrame:
+    """Keyness of every group against the other groups pooled; columns ``KEYNESS_COLUMNS``.
+
+    ``groups`` maps report_id → group (default: each report its own group); reports not in it are left
+    out (e.g. near-duplicates). Tested terms: content terms
+    with at least ``min_count`` occurrences in the whole corpus. Rows: the (group, term) cells of tested
+    terms the group uses (``count_target`` > 0) — long and sparse; the BH family (``q_value``) still counts
+    every test made, the unwritten zero cells included. ``include_zero`` writes every cell (for a term map
+    of few groups; a term a group never uses has ``paragraphs_target`` 0 and ``dp_target`` 1). ``g2`` is
+    non-directional; ``log_ratio`` and ``log_odds_z`` give the direction. ``expected_target`` = term
+    total × group total / corpus total.
+    ``p_value`` from G² (χ²₁) or, when any expected cell count < ``MIN_EXPECTED``, from Fisher's exact test
+    (``test`` = ``"G2"`` or ``"fisher"``). Log-odds prior: informative, α_w = α0 · (pooled count of w /
+    pooled total) with α0 = ``prior_scale`` × pooled total. ``distinctive``: log_ratio > 0, q ≤ ``q_max`` and
+    ``paragraphs_target`` ≥ ``min_paragraphs``. Rows sorted by group (order of ``groups``), ``g2``
+    descending, term. Raises nothing; no inf or NaN in any column.
+    """
+    if groups is None:
+        groups = pd.Series(pd.unique(tokens["report_id"]), index=pd.unique(tokens["report_id"]))
+    tokens = tokens[tokens["report_id"].isin(groups.index)]
+    counts, terms, cols = term_matrix(tokens, tokens["report_id"].map(groups))
+    if counts.shape[1] < 2:  # one group: nothing to compare it with
+        return pd.DataFrame(columns=KEYNESS_COLUMNS)
+    n_t = np.asarray(counts.sum(axis=0)).ravel()  # content tokens per group
+    n = n_t.sum()
+    n_r = n - n_t
+    pooled = np.asarray(counts.sum(axis=1)).ravel()
+    tested = np.flatnonzero(pooled >= min_count)
+    y = counts[tested].toarray()  # tested terms × groups (groups are few; terms are bounded by min_count)
+    k = pooled[tested][:, None]
+    a, c = y, k - y
+    expected = k * n_t / n
+    small = np.minimum.reduce([expected, k * n_r / n, (n - k) * n_t / n, (n - k) * n_r / n]) < MIN_EXPECTED
+    stat, p = g2(a, n_t - a, c, n_r - c)
+    if small.any():
+        p[small] = fisher_p(a[small], (n_t - a)[small], c[small], (n_r - c)[small])
+    q = multipletests(p.ravel(), method="fdr_bh")[1].reshape(p.shape) if p.size else p
+    z = log_odds_z(a, c, prior_scale * k, n_t, n_r)
+    lr = log_ratio(a, c, n_t, n_r)
+    rows, group_no = np.nonzero((a > 0) | include_zero)
     table = pd.DataFrame(
         {
-            "target_report": counts.columns.to_numpy()[report_no],
-            "term": counts.index[tested].to_numpy()[term_no],
-            "count_target": a.ravel(),
-            "count_reference": c.ravel(),
-            "total_target": n_t[report_no],
-            "total_reference": n_r[report_no],
-            "g2": stat.ravel(),
-            "p_value": p.ravel(),
-            "q_value": q.ravel(),
-            "log_ratio": log_ratio(a, c, n_t, n_r).ravel(),
-            "log_odds_z": z.ravel(),
+            "group": cols.to_numpy()[group_no],
+            "term": terms.to_numpy()[tested[rows]],
+            "count_target": a[rows, group_no],
+            "count_reference": c[rows, group_no],
+            "total_target": n_t[group_no],
+            "total_reference": n_r[group_no],
+            "expected_target": expected[rows, group_no].round(6),
+            "test": np.where(small[rows, group_no], "fisher", "G2"),
+            "g2": stat[rows, group_no],
+            "p_value": p[rows, group_no],
+            "q_value": q[rows, group_no],
+            "log_ratio": lr[rows, group_no],
+            "log_odds_z": z[rows, group_no],
         }
     )
-    return table.iloc[order].reset_index(drop=True)
+    spread = dispersion(tokens, sentences, groups)
+    table = table.merge(spread, on=["group", "term"], how="left").fillna(
+        {"paragraphs_target": 0, "dp_target": 1.0}
+    )
+    table["paragraphs_target"] = table["paragraphs_target"].astype(int)
+    table["distinctive"] = (
+        (table.log_ratio > 0) & (table.q_value <= q_max) & (table.paragraphs_target >= min_paragraphs)
+    )
+    order = {g: i for i, g in enumerate(cols)}
+    table = table.assign(_o=table.group.map(order)).sort_values(
+        ["_o", "g2", "term"], ascending=[True, False, True]
+    )
+    return table.drop(columns="_o").reset_index(drop=True)[KEYNESS_COLUMNS]
 
 
 def vocabulary_stage(frames: dict[str, pd.DataFrame], options: dict) -> dict[str, pd.DataFrame]:
-    """Build stage: ``frequencies.csv`` and ``keyness.csv`` from ``tokens`` (after the tokens stage)."""
+    """Build stage: ``frequencies.csv`` and ``keyness.csv`` (groups = ``region``, one report per cluster of
+    near-duplicates) from ``tokens``."""
+    reports = representatives(frames["reports"], frames.get("near_duplicates"))
+    groups = report_groups(reports, options.get("group_by", "region"))
     return {
         "frequencies": frequency_table(frames["tokens"], frames["sentences"]),
-        "keyness": keyness_table(frames["tokens"]),
+        "keyness": keyness_table(frames["tokens"], frames["sentences"], groups),
     }
 
 
-def top_keyness(table: pd.DataFrame, target: str, n: int = 20) -> pd.DataFrame:
-    """The ``n`` terms the ``target`` report over-uses (``log_ratio`` > 0), strongest G² first."""
-    rows = table[(table["target_report"] == target) & (table["log_ratio"] > 0)]
-    columns = ["term", *KEYNESS_COLUMNS[2:4], *KEYNESS_COLUMNS[6:]]
-    return rows.sort_values(["g2", "term"], ascending=[False, True]).head(n)[columns].reset_index(drop=True)
+def top_keyness(table: pd.DataFrame, group: str, n: int = 20, distinctive_only: bool = True) -> pd.DataFrame:
+    """The ``n`` terms ``group`` over-uses (``log_ratio`` > 0), strongest G² first — selected and ranked by
+    the statistic that is drawn (G²); only ``distinctive`` terms unless ``distinctive_only`` is False."""
+    rows = table[(table["group"] == group) & (table["log_ratio"] > 0)]
+    if distinctive_only:
+        rows = rows[rows["distinctive"]]
+    return (
+        rows.sort_values(["g2", "term"], ascending=[False, True])
+        .head(n)
+        .drop(columns="group")
+        .reset_index(drop=True)
+    )

@@ -6,58 +6,56 @@ import pandas as pd
 REQUIRED = ("integration", "digitization", "talent")
 
 
-def theme_verdicts(summary: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
-    """One row per theme and compared report: both shares, the difference with its 95% CI, and a verdict.
-
-    The difference is reference − other (theme_summary's ``share_diff``); a verdict names a region only when
-    the bootstrap interval excludes 0. Required themes come first, then the codebook's order.
-    """
-    ref = summary[summary.report_id == summary.reference_id]
-    pairs = summary.dropna(subset=["share_diff"]).merge(
-        ref[["theme", "region", "n_coded", "n_sentences", "share"]], on="theme", suffixes=("", "_ref")
-    )
+def theme_verdicts(diff: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """The rows of :func:`helpers.theme_rates.group_difference` with a ``label`` and ``leans_to``: the group
+    whose share is higher when the 95% interval of the difference excludes 0, else "". Required themes
+    first, then the codebook's order."""
     lean = np.select(
-        [pairs.share_diff_lo > 0, pairs.share_diff_hi < 0], [pairs.region_ref, pairs.region], default=""
+        [diff.share_diff_lo > 0, diff.share_diff_hi < 0], [diff.group_a, diff.group_b], default=""
     )
-    order = {t: i for i, t in enumerate([*REQUIRED, *dict.fromkeys(summary.theme)])}
+    order = {t: i for i, t in enumerate([*REQUIRED, *dict.fromkeys(diff.theme)])}
     return (
-        pairs.assign(label=pairs.theme.map(labels), leans_to=lean, _order=pairs.theme.map(order))
-        .sort_values(["_order", "report_id"])
-        .reset_index(drop=True)[
-            ["theme", "label", "region_ref", "n_coded_ref", "n_sentences_ref", "share_ref", "region",
-             "n_coded", "n_sentences", "share", "share_diff", "share_diff_lo", "share_diff_hi", "leans_to"]
-        ]
-    )  # fmt: skip
+        diff.assign(label=diff.theme.map(labels), leans_to=lean, _order=diff.theme.map(order))
+        .sort_values("_order", kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 def verdict_sentence(row) -> str:
-    """One English sentence for a verdict row, every number taken from the row."""
+    """One English sentence for a verdict row, every number taken from the row; the interval's resampling
+    unit is named."""
 
     def pts(x):
         return f"{100 * x:+.1f}"
 
-    finding = f"more often in {row.leans_to}" if row.leans_to else "no difference the texts can establish"
+    finding = (
+        f"more often in {row.leans_to}"
+        if row.leans_to
+        else "the interval includes no difference, so the texts cannot establish one"
+    )
     return (
-        f"**{row.label}**: {row.share_ref:.0%} of {row.region_ref} sentences "
-        f"({row.n_coded_ref}/{row.n_sentences_ref}) vs {row.share:.0%} of {row.region} sentences "
-        f"({row.n_coded}/{row.n_sentences}); difference {pts(row.share_diff)} points "
-        f"(95% CI {pts(row.share_diff_lo)} to {pts(row.share_diff_hi)}) — {finding}."
+        f"**{row.label}**: {row.share_a:.0%} of {row.group_a} sentences "
+        f"({row.n_coded_a}/{row.n_sentences_a}) vs {row.share_b:.0%} of {row.group_b} sentences "
+        f"({row.n_coded_b}/{row.n_sentences_b}); difference {pts(row.share_diff)} points "
+        f"(95% CI {pts(row.share_diff_lo)} to {pts(row.share_diff_hi)}; {row.method}, unit: {row.unit}) "
+        f"— {finding}."
     )
 
 
-def distinctive_terms(
-    keyness: pd.DataFrame, reports: pd.DataFrame, n: int = 8, q_max: float = 0.05
-) -> pd.DataFrame:
-    """Per report, up to ``n`` terms it over-uses against the rest with BH q ≤ ``q_max``, strongest first."""
-    over = keyness[(keyness.log_ratio > 0) & (keyness.q_value <= q_max)]
+def distinctive_terms(keyness: pd.DataFrame, n: int = 8) -> pd.DataFrame:
+    """Per group, up to ``n`` of its ``distinctive`` terms (over-used, BH q within the threshold over one
+    family of tests, dispersed over enough paragraphs), strongest G² first."""
+    over = keyness[keyness.distinctive.astype(str) == "True"]
+    order = {g: i for i, g in enumerate(dict.fromkeys(keyness.group))}
     top = (
-        over.sort_values(["target_report", "g2", "term"], ascending=[True, False, True])
-        .groupby("target_report", sort=False)
+        over.assign(_o=over.group.map(order))
+        .sort_values(["_o", "g2", "term"], ascending=[True, False, True])
+        .groupby("group", sort=False)
         .head(n)
     )
-    regions = reports.set_index("report_id").region
-    return top.assign(region=top.target_report.map(regions))[
-        ["region", "target_report", "term", "count_target", "count_reference", "g2", "q_value", "log_odds_z"]
+    return top[
+        ["group", "term", "count_target", "count_reference", "g2", "q_value", "log_odds_z"]
     ].reset_index(drop=True)
 
 

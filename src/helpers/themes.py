@@ -1,4 +1,4 @@
-"""Theme coding of sentences and the region comparison with bootstrap uncertainty (see ``validation``).
+"""Theme coding of sentences, per-report and per-group theme rates (validation: ``helpers.validation``).
 
 Build outputs (stage :func:`themes_stage`):
 
@@ -8,38 +8,25 @@ Build outputs (stage :func:`themes_stage`):
 (number of non-vetoed matches in the sentence; overlapping matches of several patterns count once).
 
 ``theme_summary.csv`` — one row per report × theme (reports in reports.csv order, themes in codebook order):
-``report_id``, ``region``, ``theme``, ``n_sentences``, ``n_chars`` (body characters, whitespace excluded),
-``n_coded`` (sentences coded), ``share`` = n_coded / n_sentences with ``share_lo``, ``share_hi`` (bootstrap)
-and ``share_exact_lo``, ``share_exact_hi`` (Clopper–Pearson exact binomial interval, which unlike the
-bootstrap does not collapse to [0, 0] when no sentence is coded: 0 of 29 still allows up to ~12%); ``n_hits``,
-``hits_per_1k`` = 1000 · Σ hits / Σ characters with ``hits_per_1k_lo``, ``hits_per_1k_hi``; ``reference_id``
-(the first report) and ``share_diff`` = reference − this report (for Zhejiang first: Zhejiang − Jiangsu),
-``share_diff_lo``, ``share_diff_hi``, ``hits_per_1k_diff`` (same sign), ``hits_per_1k_diff_lo``,
-``hits_per_1k_diff_hi`` — empty on the reference's own rows. For N reports every report is compared with the
-first.
+``report_id``, ``region`` and the columns of :data:`helpers.theme_rates.RATE_COLUMNS` (without ``group`` and
+``n_reports``), each report its own group, so its intervals resample its paragraphs.
 
-Intervals are 95% percentile bootstrap intervals (Efron & Tibshirani 1993, ch. 13): sentences of a report are
-resampled with replacement (``N_BOOT`` replicates, the same resample for every theme of that report, seeded
-from ``config.SEED`` and the report id so adding a report does not change the others); the statistic of
-replicate b is computed on the resample, and the interval is its 2.5th and 97.5th percentile. Differences
-resample the two reports independently and take percentiles of the replicate differences. Floats are
-rounded to 6 decimals.
+``theme_rates.csv`` — the same per group of the build's grouping column (``region``), one report per cluster
+of near-duplicates: one row per group × theme, columns :data:`helpers.theme_rates.RATE_COLUMNS`; a group of
+several reports resamples reports.
+Notebooks recompute both for any ``group_by`` with :mod:`helpers.theme_rates`.
 """
 
-import zlib
 from html import escape
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
+from . import inference, theme_rates
 from .codebook import Theme, load_codebook
 from .config import SEED
-from .corpus import n_chars
+from .corpus import n_chars, report_groups
+from .near_duplicates import representatives
 
-N_BOOT = 10_000
-MAX_DRAWS = 4_000_000  # resample indices drawn at once (32 MB)
-CONFIDENCE = 0.95
 Frames = dict[str, pd.DataFrame]
 CODED_COLUMNS = ["report_id", "sentence_id", "sentence_key", "theme", "matched_terms", "n_hits"]
 
@@ -60,8 +47,13 @@ def themes_stage(frames: Frames, options: dict) -> Frames:
     """Build stage: code every sentence with the codebook at ``options["codebook"]`` and summarise."""
     themes = load_codebook(options["codebook"])
     coded = code_sentences(frames["sentences"], themes)
-    summary = summarize(frames["reports"], frames["sentences"], coded, [t.id for t in themes])
-    return {"sentence_themes": coded, "theme_summary": summary}
+    theme_ids = [t.id for t in themes]
+    summary = summarize(frames["reports"], frames["sentences"], coded, theme_ids)
+    reports = representatives(frames["reports"], frames.get("near_duplicates"))
+    groups = report_groups(reports, options.get("group_by", "region"))
+    par = theme_rates.paragraph_counts(frames["sentences"], coded, theme_ids)
+    rates = theme_rates.group_rates(par, groups, theme_ids)
+    return {"sentence_themes": coded, "theme_summary": summary, "theme_rates": rates}
 
 
 def hit_matrix(sentences: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
@@ -73,104 +65,22 @@ def hit_matrix(sentences: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str
     return counts.reindex(index=keys, columns=theme_ids, fill_value=0).astype(int).set_axis(sentences.index)
 
 
-def bootstrap_counts(n: int, key: str, n_boot: int = N_BOOT, seed: int = SEED):
-    """The ``n_boot`` × ``n`` resample counts (row b: how often replicate b drew each of the ``n`` items in
-    ``n`` draws with replacement), reproducible from ``seed`` and ``key`` (e.g. the report id).
-
-    Yielded in blocks of rows of at most ``MAX_DRAWS`` draws, so memory stays bounded for long reports; the
-    random stream is the same as drawing all ``n_boot`` × ``n`` indices at once.
-    """
-    rng = np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))])
-    step = max(1, MAX_DRAWS // max(n, 1))
-    for start in range(0, n_boot, step):
-        rows = min(step, n_boot - start)
-        idx = rng.integers(0, n, size=(rows, n)) + n * np.arange(rows)[:, None]
-        yield np.bincount(idx.ravel(), minlength=rows * n).reshape(rows, n)
-
-
-def percentile_interval(replicates: np.ndarray, confidence: float = CONFIDENCE) -> np.ndarray:
-    """The percentile bootstrap interval (α/2 and 1 − α/2 quantiles of the replicates, along axis 0)."""
-    alpha = (1 - confidence) / 2
-    return np.quantile(replicates, [alpha, 1 - alpha], axis=0)
-
-
-def exact_interval(k, n, confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
-    """Clopper–Pearson exact binomial interval for ``k`` successes in ``n`` (vectorised): the α/2 quantile
-    of Beta(k, n − k + 1) and the 1 − α/2 quantile of Beta(k + 1, n − k), 0 when k = 0 and 1 when k = n
-    (what ``scipy.stats.binomtest(k, n).proportion_ci(method="exact")`` finds by root search)."""
-    k, n = np.asarray(k), np.asarray(n)
-    alpha = (1 - confidence) / 2
-    with np.errstate(invalid="ignore"):
-        lo = np.where(k == 0, 0.0, stats.beta.ppf(alpha, k, n - k + 1))
-        hi = np.where(k == n, 1.0, stats.beta.ppf(1 - alpha, k + 1, n - k))
-    return lo, hi
-
-
-def _replicates(hits: np.ndarray, chars: np.ndarray, key: str, n_boot: int, seed: int) -> dict:
-    """Bootstrap replicates (``n_boot`` × themes) of the share of sentences coded and of hits per 1,000
-    characters, from sentences × themes ``hits`` and per-sentence ``chars``."""
-    n, t = hits.shape
-    values = np.column_stack([hits > 0, hits, chars]).astype(float)
-    sums = np.vstack([w @ values for w in bootstrap_counts(n, key, n_boot, seed)])
-    return {"share": sums[:, :t] / n, "hits_per_1k": 1000 * sums[:, t : 2 * t] / sums[:, [2 * t]]}
-
-
 def summarize(
     reports: pd.DataFrame,
     sentences: pd.DataFrame,
     coded: pd.DataFrame,
     theme_ids: list[str],
-    n_boot: int = N_BOOT,
+    n_boot: int = inference.N_BOOT,
     seed: int = SEED,
 ) -> pd.DataFrame:
-    """The ``theme_summary`` table (columns in the module docstring)."""
-    hits = hit_matrix(sentences, coded, theme_ids).to_numpy()
-    chars = n_chars(sentences.text).to_numpy()
-    rows_of = sentences.groupby("report_id", sort=False).indices
-    reference = reports.report_id.iloc[0]
-    parts = []
-    for report in reports.itertuples():
-        rows = rows_of.get(report.report_id, np.array([], dtype=int))
-        h, c = hits[rows], chars[rows]
-        part = pd.DataFrame(
-            {
-                "report_id": report.report_id,
-                "region": report.region,
-                "theme": theme_ids,
-                "n_sentences": len(h),
-                "n_chars": int(c.sum()),
-                "n_coded": (h > 0).sum(axis=0),
-                "n_hits": h.sum(axis=0),
-            }
-        )
-        part["share"] = part.n_coded / part.n_sentences
-        part["hits_per_1k"] = 1000 * part.n_hits / part.n_chars
-        boot = _replicates(h, c, report.report_id, n_boot, seed)
-        if report.report_id == reference:
-            ref_part, ref_boot = part, boot
-        for stat in boot:
-            part[f"{stat}_lo"], part[f"{stat}_hi"] = percentile_interval(boot[stat])
-            if report.report_id != reference:
-                part[f"{stat}_diff"] = ref_part[stat].to_numpy() - part[stat].to_numpy()
-                lo_hi = percentile_interval(ref_boot[stat] - boot[stat])
-                part[f"{stat}_diff_lo"], part[f"{stat}_diff_hi"] = lo_hi
-        part["share_exact_lo"], part["share_exact_hi"] = exact_interval(part.n_coded, part.n_sentences)
-        parts.append(part)
-    out = pd.concat(parts, ignore_index=True)
-    out["reference_id"] = reference
-    order = ["report_id", "region", "theme", "n_sentences", "n_chars", "n_coded", "share", "share_lo"]
-    order += [
-        "share_hi",
-        "share_exact_lo",
-        "share_exact_hi",
-        "n_hits",
-        "hits_per_1k",
-        "hits_per_1k_lo",
-        "hits_per_1k_hi",
-        "reference_id",
-    ]
-    order += [f"{s}_diff{x}" for s in ("share", "hits_per_1k") for x in ("", "_lo", "_hi")]
-    return out.reindex(columns=order).round(6)
+    """The ``theme_summary`` table: one row per report × theme, each report its own group (paragraphs
+    resampled); columns ``report_id``, ``region`` and :data:`theme_rates.RATE_COLUMNS` without ``group``."""
+    par = theme_rates.paragraph_counts(sentences, coded, theme_ids)
+    ids = reports.report_id.to_numpy()
+    rates = theme_rates.group_rates(par, pd.Series(ids, index=ids), theme_ids, n_boot, seed)
+    rates = rates.rename(columns={"group": "report_id"}).drop(columns="n_reports")
+    rates.insert(1, "region", rates.report_id.map(reports.set_index("report_id").region))
+    return rates
 
 
 def positions(sentences: pd.DataFrame) -> pd.DataFrame:

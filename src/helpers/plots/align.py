@@ -4,7 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..align import THRESHOLD, paragraph_labels
+from ..align import paragraph_labels
 from .style import FIG_WIDTH, NEUTRAL, group_colors
 
 
@@ -14,10 +14,10 @@ def plot_alignment(
     report_a: str,
     report_b: str,
     names: dict[str, str],
-    threshold: float = THRESHOLD,
+    threshold: float,
 ) -> plt.Figure:
     """Paragraph × paragraph cosine heatmap in reading order; dots mark each row's best match, a ring
-    marks pairs at or above the counterpart threshold.
+    marks pairs at or above the counterpart ``threshold`` (``alignment_calibration.threshold``).
 
     ``matrix``: :func:`helpers.align.similarity` of ``report_a`` (rows) and ``report_b`` (columns);
     ``blocks``: the blocks table (for the paragraph labels); ``names`` maps every report_id, in manifest

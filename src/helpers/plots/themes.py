@@ -12,11 +12,12 @@ _PANELS = (
 )
 
 
-def plot_comparison(summary: pd.DataFrame, labels: dict[str, str]) -> plt.Figure:
-    """Per theme (rows): each report's share and rate with 95% bootstrap intervals, and the difference.
+def plot_comparison(summary: pd.DataFrame, diff: pd.DataFrame, labels: dict[str, str]) -> plt.Figure:
+    """Per theme (rows): each report's share and rate with 95% intervals, and a difference in share.
 
-    ``labels`` maps theme id → display label. The third panel shows the reference report minus each other
-    report (share of sentences), with its interval; an interval crossing 0 is no evidence of a difference.
+    ``summary``: the ``theme_summary`` table; ``diff``: :func:`helpers.theme_rates.group_difference` of two
+    groups; ``labels`` maps theme id → display label. An interval of the difference crossing 0 is no
+    evidence of a difference.
     """
     themes = list(dict.fromkeys(summary.theme))
     reports = summary.drop_duplicates("report_id")[["report_id", "region"]]
@@ -42,35 +43,18 @@ def plot_comparison(summary: pd.DataFrame, labels: dict[str, str]) -> plt.Figure
         ax.set_title(title, fontsize=11)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_xlim(left=0)
-    diff = summary.dropna(subset=["share_diff"])
-    ref_region = summary.loc[summary.report_id == summary.reference_id, "region"].iloc[0]
     ax = axes[2]
-    others = list(dict.fromkeys(diff.region))
-    for off, region in zip(
-        np.linspace(-0.12, 0.12, len(others)) if len(others) > 1 else [0.0], others, strict=True
-    ):
-        part = diff[diff.region == region].set_index("theme").loc[themes]
-        err = [part.share_diff - part.share_diff_lo, part.share_diff_hi - part.share_diff]
-        ax.errorbar(
-            part.share_diff,
-            y + off,
-            xerr=err,
-            fmt="D",
-            color=NEUTRAL,
-            capsize=2,
-            markersize=4,
-            linewidth=1.4,
-            label=f"{ref_region} − {region}",
-        )
+    part = diff.set_index("theme").loc[themes]
+    err = [part.share_diff - part.share_diff_lo, part.share_diff_hi - part.share_diff]
+    name = f"{diff.group_a.iloc[0]} − {diff.group_b.iloc[0]}"
+    ax.errorbar(part.share_diff, y, xerr=err, fmt="D", color=NEUTRAL, capsize=2, markersize=4, linewidth=1.4)
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_title(f"Difference in share\n({', '.join(f'{ref_region} − {r}' for r in others)})", fontsize=11)
+    ax.set_title(f"Difference in share\n({name})", fontsize=11)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     axes[0].set_yticks(y, [labels.get(t, t) for t in themes])
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, 0.95), ncol=len(names), frameon=False)
-    fig.suptitle(
-        "Themes by report: point estimates with 95% bootstrap intervals (sentences resampled)", fontsize=12
-    )
+    fig.suptitle("Themes by report: point estimates with 95% intervals (paragraphs resampled)", fontsize=12)
     fig.tight_layout(rect=(0, 0, 1, 0.92))
     return fig
 

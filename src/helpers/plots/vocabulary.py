@@ -52,7 +52,7 @@ def term_scatter(
     each side are labelled in two columns right of the plot, ordered like their points, so labels never
     overlap (a deterministic layout, no random repel).
     """
-    rows = keyness[keyness["target_report"] == target].assign(
+    rows = keyness[keyness["group"] == _regions(reports)[target]].assign(
         x=lambda d: d["count_target"] + d["count_reference"], term=lambda d: d["term"].astype(str)
     )
     target_color, ref_color, ref_name = _side_colors(reports, target)
@@ -100,7 +100,7 @@ def term_scatter(
 def _cloud_colors(keyness: pd.DataFrame, reports: pd.DataFrame, report: str, z_min: float) -> dict[str, str]:
     """Term → colour for the cloud of ``report``: its own colour, the reference's, or grey (shared)."""
     own, ref, _ = _side_colors(reports, report)
-    rows = keyness[keyness["target_report"] == report]
+    rows = keyness[keyness["group"] == _regions(reports)[report]]
     z = dict(zip(rows["term"].astype(str), rows["log_odds_z"], strict=True))
     return {t: own if v >= z_min else ref if v <= -z_min else SHARED for t, v in z.items()}
 

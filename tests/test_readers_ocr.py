@@ -109,13 +109,15 @@ EXPECTED = {
 }
 
 
-def read_fixture(tmp_path, name: str, fmt: str = "ocr_newspaper", folder=FIXTURES, suffix=".txt"):
+def read_fixture(
+    tmp_path, name: str, fmt: str = "ocr_newspaper", folder=FIXTURES, suffix=".txt", script="simplified"
+):
     """One fixture through the manifest and the real report pipeline (reader + normalization)."""
     manifest = tmp_path / "manifest.csv"
     (tmp_path / f"{name}{suffix}").write_bytes((folder / f"{name}{suffix}").read_bytes())
     manifest.write_text(
         "report_id,file,region,region_zh,format,script,source,published,url\n"
-        f"{name},{name}{suffix},Somewhere,某地,{fmt},simplified,,,\n",
+        f"{name},{name}{suffix},Somewhere,某地,{fmt},{script},,,\n",
         encoding="utf-8",
     )
     return read_report(read_manifest(manifest)[0])

@@ -5,13 +5,13 @@ import re
 import pandas as pd
 
 from .audit import LOG_COLUMNS, AuditLog
+from .chars import HAN
 from .manifest import Report
 from .normalize import convert_script, merge_duplicates, normalize_text
-from .readers import READERS
+from .readers import read_blocks
 from .readers.common import Block
 from .sentence_keys import sentence_keys
 from .sentences import split_sentences
-from .textio import read_text
 
 DIAGNOSTIC_COLUMNS = [
     "lines_joined", "n_headings", "n_captions", "sections_reordered", "lines_dropped", "reader_warnings",
@@ -24,9 +24,12 @@ REPORT_COLUMNS = [
 BLOCK_COLUMNS = ["report_id", "block_id", "section", "kind", "text", "raw_lines"]
 SENTENCE_COLUMNS = ["report_id", "sentence_id", "sentence_key", "block_id", "section", "text"]
 
-_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}:\d{2})?")
+_DATE = re.compile(r"(\d{4})(?:年|-)(\d{1,2})(?:月|-)(\d{1,2})日?\s*T?(\d{1,2}:\d{2})?")
 _SOURCE = re.compile(r"来源\s*[:：]\s*(\S+)")
-_ROLE = re.compile(r"\S{0,4}?(?:记者|通讯员|实习生|撰文|作者)\s*[:：]?|[文图]\s*[/／]|报道|[（()）【】□■]")
+_ROLE = re.compile(
+    r"\S{0,4}?(?:记者|通讯员|实习生|撰文|作者)\s*[:：]?|[文图]\s*[/／]|报道|报导|[/／（()）【】□■]"
+)
+_AUTHOR_IN_META = re.compile(rf"(?:作者|记者)\s*[:：]\s*([{HAN}·]{{2,4}}(?:[、\s]+[{HAN}·]{{2,4}})*)")
 
 
 def n_chars(text: pd.Series) -> pd.Series:
@@ -43,7 +46,7 @@ def report_groups(reports: pd.DataFrame, group_by: str = "region") -> pd.Series:
 def read_report(report: Report) -> dict[str, pd.DataFrame]:
     """Read, structure and normalize one report into the four contract tables."""
     log = AuditLog()
-    blocks = READERS[report.format](read_text(report.path), log)
+    blocks = read_blocks(report.path, report.format, log)
     if report.script == "traditional":
         for block, text in zip(blocks, convert_script([b.text for b in blocks], log), strict=True):
             block.text = text
@@ -78,6 +81,7 @@ def _report_row(report: Report, blocks: list[Block], sentences: pd.DataFrame) ->
         return [b.text for b in blocks if b.kind == kind]
 
     meta = " ".join(texts("meta"))
+    bylines = texts("byline") or [m.group(1).replace("、", " ") for m in _AUTHOR_IN_META.finditer(meta)]
     date, source = _DATE.search(meta), _SOURCE.search(meta)
     published = report.published
     if date:
@@ -89,7 +93,7 @@ def _report_row(report: Report, blocks: list[Block], sentences: pd.DataFrame) ->
         "region_zh": report.region_zh,
         "title": next(iter(texts("title")), ""),
         "subtitle": " | ".join(texts("subtitle")),
-        "authors": "|".join(name for line in texts("byline") for name in _ROLE.sub(" ", line).split()),
+        "authors": "|".join(dict.fromkeys(name for line in bylines for name in _ROLE.sub(" ", line).split())),
         "published": published,
         "source": source.group(1) if source else report.source,
         "n_chars": int(n_chars(pd.Series(texts("body"), dtype=str)).sum()),
@@ -100,8 +104,8 @@ def _report_row(report: Report, blocks: list[Block], sentences: pd.DataFrame) ->
 
 def diagnostics(blocks: list[Block], log: AuditLog) -> dict:
     """What the reader did, so a user sees which report needs a look: raw lines joined into paragraphs,
-    headings, captions, sections moved to repair the reading order, raw lines dropped as page furniture
-    (repeats included) and the reader's warnings (``; ``-joined)."""
+    headings, captions, sections moved to repair the reading order, lines dropped as page furniture
+    (``label`` → ``boilerplate`` in the audit trail, repeats included) and the reader's warnings (``; ``-joined)."""
 
     def logged(step):
         return [(before, n) for (s, before, _), n in log.counts.items() if s == step]
@@ -111,7 +115,9 @@ def diagnostics(blocks: list[Block], log: AuditLog) -> dict:
         "n_headings": sum(b.kind == "heading" for b in blocks),
         "n_captions": sum(b.kind == "caption" for b in blocks),
         "sections_reordered": len(logged("reorder")),
-        "lines_dropped": sum(len(b.lines) + len(b.extra_lines) for b in blocks if b.kind == "boilerplate"),
+        "lines_dropped": sum(
+            n for (s, _, after), n in log.counts.items() if (s, after) == ("label", "boilerplate")
+        ),
         "reader_warnings": "; ".join(dict.fromkeys(before for before, _ in logged("warning"))),
     }
 

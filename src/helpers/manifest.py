@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .errors import InputError
+from .readers import FORMATS
 from .textio import read_text
 
 COLUMNS = ["report_id", "file", "region", "region_zh", "format", "script", "source", "published", "url"]
-FORMATS = ("ocr_newspaper", "web_page")
 SCRIPTS = ("simplified", "traditional")
 
 

@@ -100,6 +100,8 @@ def read(text: str, log: AuditLog, repair_order: bool = True) -> list[Block]:
             flow.append(Block("front", "", [n]))
         elif role:
             close()
+            if role == "boilerplate":
+                log.add("label", line, role)
             (head if role == "meta" else tail).append(Block(role, line, [n]))
         elif not para and _is_heading(line, column, _next_text(lines, roles, i)):
             flow.append(Block("heading", line, [n]))

@@ -13,7 +13,7 @@ from ..audit import AuditLog
 from ..normalize import to_simplified
 from .common import Block, ends_sentence, is_bare, is_name_list, numbered_lines
 
-_NAVIGATION = re.compile(r">>|»|›|^首页")
+_NAVIGATION = re.compile(r">>|»|›|^首页|^(?:上一篇|下一篇)\s*[:：]")
 _SHARE = re.compile(r"^(?:分享|分享到.*|打印|收藏|纠错|关闭窗口|字号.*)$")
 _QR = re.compile(r"扫一扫|二维码|扫码")
 _RELATED = re.compile(r"^(?:相关专题|相关新闻|相关阅读|相关链接|延伸阅读|推荐阅读)$")
@@ -50,6 +50,11 @@ def read(text: str, log: AuditLog) -> list[Block]:
         section += kind == "heading"
         blocks.append(Block(kind, line, [n], section))
     return blocks
+
+
+def is_meta(line: str) -> bool:
+    """A date/source line (``来源：…``, or a date with a time), in either script."""
+    return bool(_META.search(to_simplified(line)))
 
 
 def _furniture(view: str, in_related: bool) -> str | None:

@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from test_readers_formats import HTML, make_pdf
 
 HEADER = "report_id,file,region,region_zh,format,script,source,published,url\n"

@@ -10,7 +10,6 @@ before the readers were run on them.
 from pathlib import Path
 
 import pytest
-
 from test_readers_ocr import check_report, read_fixture
 
 HTML = Path(__file__).parent / "fixtures" / "html"
@@ -35,7 +34,8 @@ EXPECTED_HTML = {
         "headings": [],
         "captions": [],
         "paragraphs": 4,
-        "first": "6月3日，全区社区社会组织党建工作现场推进会召开。与会人员实地观摩了三个社区的社会组织党建阵地。",
+        "first": "6月3日，全区社区社会组织党建工作现场推进会召开。"
+        "与会人员实地观摩了三个社区的社会组织党建阵地。",
         "last": "会上，两个社区作了交流发言。",
     },
     "modern_big5": {
@@ -80,8 +80,8 @@ EXPECTED_PDF = {
     "headings": ["一、选派到位", "二、服务到位"],
     "captions": [],
     "paragraphs": 5,
-    "first": "本报讯今年以来，全市在规模以上非公企业中全面推行党建指导员制度，从机关、街道和国有企业选派党建指导员，"
-    "帮助企业建立健全党组织。",
+    "first": "本报讯今年以来，全市在规模以上非公企业中全面推行党建指导员制度，"
+    "从机关、街道和国有企业选派党建指导员，帮助企业建立健全党组织。",
     "last": "市委组织部有关负责人表示，下一步将把指导员工作成效纳入年度考核，推动非公企业党建工作提质增效。",
 }
 

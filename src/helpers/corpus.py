@@ -105,7 +105,8 @@ def _report_row(report: Report, blocks: list[Block], sentences: pd.DataFrame) ->
 def diagnostics(blocks: list[Block], log: AuditLog) -> dict:
     """What the reader did, so a user sees which report needs a look: raw lines joined into paragraphs,
     headings, captions, sections moved to repair the reading order, lines dropped as page furniture
-    (``label`` → ``boilerplate`` in the audit trail, repeats included) and the reader's warnings (``; ``-joined)."""
+    (``label`` → ``boilerplate`` in the audit trail, repeats included) and the reader's warnings
+    (``; ``-joined)."""
 
     def logged(step):
         return [(before, n) for (s, before, _), n in log.counts.items() if s == step]

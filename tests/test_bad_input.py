@@ -71,10 +71,10 @@ BAD = {
         r"row 3.*duplicate report_id",
     ),
     "unknown_format": (
-        HEADER + ZJ_ROW.replace("ocr_newspaper", "pdf"),
+        HEADER + ZJ_ROW.replace("ocr_newspaper", "docx"),
         {f"{ZJ}.txt": raw(ZJ)},
         "manifest.csv",
-        r"unknown format 'pdf'.*Fix:.*ocr_newspaper",
+        r"unknown format 'docx'.*Fix:.*ocr_newspaper",
     ),
     "unknown_script": (
         HEADER + ZJ_ROW.replace("simplified", "cantonese"),

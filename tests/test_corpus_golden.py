@@ -15,7 +15,7 @@ import pytest
 
 from helpers.audit import AuditLog
 from helpers.build import build
-from helpers.config import CODEBOOK, DATA_DIR, MANIFEST, PROJ_ROOT, RAW_DIR
+from helpers.config import CODEBOOK, DATA_DIR, MANIFEST, RAW_DIR
 from helpers.corpus import read_report
 from helpers.manifest import read_manifest
 from helpers.normalize import convert_script, normalize_text, to_simplified
@@ -26,7 +26,6 @@ SEED_SHA256 = {
     f"{JS}.txt": "e305a804f542835089432341204983d0f2aa7796b83112693b23390a55c36a98",
     f"{ZJ}.txt": "547949d1595a9350e926ae393a54230dc2ddc440215b3647586d3a7657e4bdb5",
 }
-SEEDS_DIR = PROJ_ROOT.parent / "shared" / "seeds"
 
 EXPECTED = {
     ZJ: {
@@ -404,12 +403,6 @@ def test_data_readme_records_the_raw_hashes():
     readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
     recorded = dict(re.findall(r"raw/(\S+?\.txt)\W+([0-9a-f]{64})", readme))
     assert recorded == {name: sha256(RAW_DIR / name) for name in SEED_SHA256}
-
-
-@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="no seed folder beside the project")
-def test_raw_files_equal_the_seeds():
-    for name in SEED_SHA256:
-        assert sha256(RAW_DIR / name) == sha256(SEEDS_DIR / name), name
 
 
 def test_two_builds_are_byte_identical(processed_dir, tmp_path, hash_files):

@@ -10,11 +10,15 @@ KERNEL := two-new-party-building
 # The environment is reinstalled only when the pins change: the stamp is keyed on their hash.
 DEPS_HASH := $(shell cat pyproject.toml requirements-lock.txt | sha256sum | cut -c1-16)
 STAMP := $(VENV)/.deps-$(DEPS_HASH)
+# A corpus elsewhere: make figures MANIFEST=path/to/manifest.csv OUT=path/to/outputs
+MANIFEST ?= data/raw/manifest.csv
+OUT ?=
 
 .PHONY: help setup data figures test lint lab bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@echo "  options: MANIFEST=path/to/manifest.csv (data, figures), OUT=folder for every output (data, figures)"
 
 $(STAMP): pyproject.toml requirements-lock.txt
 	@echo "Creating $(VENV) with $(PYTHON) and installing the pinned dependencies…"
@@ -28,11 +32,11 @@ $(STAMP): pyproject.toml requirements-lock.txt
 
 setup: $(STAMP) ## Create .venv with the pinned dependencies, the package and the Jupyter kernel
 
-data: $(STAMP) ## Build data/processed/ from data/raw/ (cached on content hashes)
-	$(PY) -m helpers build
+data: $(STAMP) ## Build data/processed/ (or OUT/processed) from the manifest (cached on content hashes)
+	$(PY) -m helpers build --manifest "$(MANIFEST)" $(if $(OUT),--out "$(OUT)/processed")
 
-figures: data ## Execute every notebook headless; write figures/, build/notebooks/, build/html/
-	$(PY) -m helpers notebooks
+figures: data ## Execute every notebook headless; write figures/, build/notebooks/, build/html/ (or under OUT)
+	$(PY) -m helpers notebooks $(if $(OUT),--out "$(OUT)")
 
 test: $(STAMP) ## Run the whole test suite
 	$(PY) -m pytest
@@ -42,7 +46,7 @@ lint: $(STAMP) ## ruff check and format check
 	$(VENV)/bin/ruff format --check src tests benchmarks
 
 lab: $(STAMP) ## Open JupyterLab with the project kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=.
+	$(if $(OUT),HELPERS_PROCESSED="$(OUT)/processed" HELPERS_FIGURES="$(OUT)/figures") $(VENV)/bin/jupyter lab --notebook-dir=.
 
 bench: data ## Benchmark the pipeline: benchmarks/results.md and results.json
 	$(PY) benchmarks/run.py

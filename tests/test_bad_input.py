@@ -82,12 +82,6 @@ BAD = {
         "manifest.csv",
         r"unknown script 'cantonese'.*Fix:.*traditional",
     ),
-    "empty_region": (
-        HEADER + ZJ_ROW.replace("Zhejiang", ""),
-        {f"{ZJ}.txt": raw(ZJ)},
-        "manifest.csv",
-        r"region",
-    ),
     "absolute_path": (
         HEADER + ZJ_ROW.replace(f"{ZJ}.txt", str(RAW_DIR / f"{ZJ}.txt"), 1),
         {},

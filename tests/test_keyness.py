@@ -7,7 +7,7 @@ from scipy.stats import chi2_contingency, fisher_exact
 from statsmodels.stats.multitest import multipletests
 
 from helpers import keyness, load_corpus
-from helpers.corpus import report_groups
+from helpers.groups import report_groups
 
 ZJ, JS = "zhejiang_yongkang_2024", "jiangsu_suzhou_2023"
 YI = [12, 2, 30, 0, 50]
@@ -138,8 +138,8 @@ def test_one_group_has_no_keyness():
 
 
 @pytest.fixture(scope="module")
-def corpus():
-    return load_corpus()
+def corpus(processed_dir):
+    return load_corpus(processed_dir)
 
 
 def test_keyness_csv_sorted_and_consistent_with_tokens(corpus):

@@ -1,4 +1,7 @@
-"""Every notebook executes headless in a fresh project kernel; its figures are valid and deterministic."""
+"""Every notebook executes headless in a fresh project kernel; its figures are valid and deterministic.
+
+Everything is written to temp folders (processed data, figures, executed notebooks, HTML), never the
+repository's outputs."""
 
 import hashlib
 import json
@@ -9,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from helpers.config import FIGURES_DIR, PROJ_ROOT, RAW_DIR
+from helpers.config import FIGURES_DIR, PROCESSED_DIR, PROJ_ROOT, RAW_DIR
 from helpers.run_notebooks import execute, execute_many, numbered_notebooks, run_all
 
 pytestmark = pytest.mark.slow
@@ -25,15 +28,33 @@ def raw_before_run() -> dict[str, str]:
     return _raw_hashes()
 
 
+def _repo_outputs() -> dict[str, str]:
+    files = [p for d in (FIGURES_DIR, PROCESSED_DIR) if d.is_dir() for p in sorted(d.iterdir())]
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.is_file()}
+
+
 @pytest.fixture(scope="session")
-def build_dir(tmp_path_factory, raw_before_run):
+def repo_outputs_before() -> dict[str, str]:
+    return _repo_outputs()
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory, raw_before_run, repo_outputs_before, processed_dir):
     build = tmp_path_factory.mktemp("build")
-    run_all(jobs=2, force=True, build_dir=build)
+    run_all(jobs=2, force=True, build_dir=build, processed=processed_dir, figures=build / "figures")
     return build
 
 
-def test_running_the_notebooks_never_writes_raw_data(build_dir, raw_before_run):
+@pytest.fixture(scope="session")
+def figures(build_dir):
+    return build_dir / "figures"
+
+
+def test_running_the_notebooks_never_writes_raw_data_or_the_repository_outputs(
+    build_dir, raw_before_run, repo_outputs_before
+):
     assert _raw_hashes() == raw_before_run
+    assert _repo_outputs() == repo_outputs_before
 
 
 def _output_text(notebook: dict) -> str:
@@ -55,41 +76,43 @@ def test_notebook_executes_without_errors_or_tofu(build_dir, source):
     assert f"{source.stem}.html" in (build_dir / "html" / "index.html").read_text(encoding="utf-8")
 
 
-def _indexed_figures() -> list[str]:
-    return re.findall(r"^\| \[([^\]]+\.png)\]", (FIGURES_DIR / "README.md").read_text(encoding="utf-8"), re.M)
+def _indexed_figures(figures) -> list[str]:
+    return re.findall(r"^\| \[([^\]]+\.png)\]", (figures / "README.md").read_text(encoding="utf-8"), re.M)
 
 
-def test_every_notebook_saves_a_figure(build_dir):
-    prefixes = {name[:2] for name in _indexed_figures()}
+def test_every_notebook_saves_a_figure(figures):
+    prefixes = {name[:2] for name in _indexed_figures(figures)}
     assert prefixes == {nb.name[:2] for nb in numbered_notebooks()}
 
 
-def test_indexed_figures_are_valid_readable_images(build_dir):
-    names = _indexed_figures()
+def test_indexed_figures_are_valid_readable_images(figures):
+    names = _indexed_figures(figures)
     assert names
     for name in names:
-        with Image.open(FIGURES_DIR / name) as im:
+        with Image.open(figures / name) as im:
             assert im.format == "PNG"
             assert im.width >= 600 and im.height >= 400, f"{name} is {im.size}"
             assert np.asarray(im.convert("L")).var() > 0, f"{name} is blank"
             assert im.info.get("Description"), f"{name} has no caption"
-        ET.parse(FIGURES_DIR / name.replace(".png", ".svg"))
+        ET.parse(figures / name.replace(".png", ".svg"))
 
 
-def test_figures_are_byte_identical_across_runs_and_working_dirs(build_dir, tmp_path):
+def test_figures_are_byte_identical_across_runs_and_working_dirs(figures, processed_dir, tmp_path):
     """Re-run the first notebook with the kernel started at the project root instead of notebooks/."""
     first = numbered_notebooks()[0]
-    figures = sorted(FIGURES_DIR.glob(f"{first.name[:2]}_*.*"))
-    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in figures}
-    execute(first, force=True, build_dir=tmp_path, cwd=PROJ_ROOT)
-    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in figures}
+    made = sorted(figures.glob(f"{first.name[:2]}_*.*"))
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in made}
+    execute(first, True, tmp_path, PROJ_ROOT, processed_dir, figures)
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in made}
     assert before and before == after
 
 
-def test_every_figure_is_byte_identical_when_regenerated(build_dir, tmp_path):
+def test_every_figure_is_byte_identical_when_regenerated(figures, processed_dir, tmp_path):
     def hashes():
-        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(FIGURES_DIR.glob("*.*g"))}
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(figures.glob("*.*g"))}
 
     before = hashes()
-    execute_many(numbered_notebooks(), force=True, build_dir=tmp_path)
+    execute_many(
+        numbered_notebooks(), force=True, build_dir=tmp_path, processed=processed_dir, figures=figures
+    )
     assert before and hashes() == before

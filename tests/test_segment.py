@@ -30,8 +30,8 @@ NAMED_TERMS = [
 
 
 @pytest.fixture(scope="module")
-def corpus():
-    return load_corpus()
+def corpus(processed_dir):
+    return load_corpus(processed_dir)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
-"""Helpers for the Zhejiang–Jiangsu comparison of Party-building reports in the "two new" sector."""
+"""Helpers for comparing reports on Party-building in the "two new" sector, grouped by any column."""
 
-from .build import build, load_corpus
+from .build import build, build_info, input_file, load_corpus
 from .kwic import kwic
 
-__all__ = ["build", "kwic", "load_corpus"]
+__all__ = ["build", "build_info", "input_file", "kwic", "load_corpus"]

@@ -1,23 +1,46 @@
-"""Command line: ``python -m helpers build`` and ``python -m helpers notebooks``."""
+"""Command line: ``python -m helpers build`` and ``python -m helpers notebooks``.
+
+``build --manifest M --out DIR`` writes the processed tables of the corpus ``M`` to ``DIR`` (defaults:
+``data/raw/manifest.csv`` → ``data/processed/``). ``notebooks --out DIR`` runs every notebook on
+``DIR/processed`` and writes ``DIR/figures``, ``DIR/notebooks`` and ``DIR/html`` (default: the project's
+``data/processed/``, ``figures/``, ``build/``); with ``--manifest M`` it first builds ``M`` there (cached).
+Without ``--manifest`` the notebooks read the processed folder as it is and never rebuild it.
+"""
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
-from .config import CODEBOOK, MANIFEST, PROCESSED_DIR
+from .config import BUILD_DIR, FIGURES_DIR, MANIFEST, PROCESSED_DIR
 from .errors import InputError
 
 
+def _one_line(message, category, filename, lineno, line=None) -> str:
+    return f"warning: {message}\n"
+
+
+def output_dirs(out: Path | None) -> tuple[Path, Path, Path]:
+    """``(processed, figures, build)`` folders: under ``out``, or the project's own."""
+    if out is None:
+        return PROCESSED_DIR, FIGURES_DIR, BUILD_DIR
+    return out / "processed", out / "figures", out
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--debug", action="store_true", help="show full tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build data/processed/ from the manifest (cached)")
-    b.add_argument("--manifest", type=Path, default=MANIFEST)
-    b.add_argument("--out", type=Path, default=PROCESSED_DIR)
-    b.add_argument("--codebook", type=Path, default=CODEBOOK)
+    b.add_argument("--manifest", type=Path, default=MANIFEST, help="the corpus' manifest.csv")
+    b.add_argument("--out", type=Path, default=PROCESSED_DIR, help="the processed folder")
+    b.add_argument("--codebook", type=Path, default=None, help="overrides the codebook")
     b.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     n = sub.add_parser("notebooks", help="execute every notebook headless; export figures and HTML")
+    n.add_argument("--manifest", type=Path, default=None, help="build this corpus first (cached)")
+    n.add_argument("--out", type=Path, default=None, help="output folder (see above)")
     n.add_argument("--jobs", type=int, default=2, help="notebooks run in parallel (default 2)")
     n.add_argument("--force", action="store_true", help="re-run notebooks even if nothing changed")
     for command in (b, n):  # `--debug` also after the command; SUPPRESS keeps a `--debug` given before it
@@ -25,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
             "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
         )
     args = parser.parse_args(argv)
+    warnings.formatwarning = _one_line
+    warnings.simplefilter("once", UserWarning)
     try:
         if args.command == "build":
             from .build import build
@@ -34,8 +59,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from .run_notebooks import NotebookFailed, run_all
 
+            processed, figures, build_dir = output_dirs(args.out)
+            if args.manifest is not None:
+                from .build import build
+
+                build(args.manifest, processed)
             try:
-                run_all(jobs=args.jobs, force=args.force)
+                run_all(args.jobs, args.force, build_dir, processed, figures)
             except NotebookFailed as err:
                 print(f"error: {err}", file=sys.stderr)
                 return 1

@@ -1,20 +1,25 @@
 """The pipeline: manifest → every table in ``data/processed/``, cached on content hashes, atomic."""
 
 import hashlib
+import json
 import os
 import shutil
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
-from .config import CODEBOOK, DICT_DIR, MANIFEST, PROCESSED_DIR
+from .config import DICT_DIR, MANIFEST, PROCESSED_DIR, processed_dir
 from .corpus import combine, read_report
-from .io import write_csv
-from .manifest import read_manifest
+from .errors import InputError
+from .inputs import corpus_inputs, record, sha256
+from .io import write_csv, write_text
+from .manifest import group_columns, read_manifest
 
 STAMP = "_inputs.sha256"
+BUILD_INFO = "build.json"  # what the tables were built from: manifest, input files, grouping columns
 Frames = dict[str, pd.DataFrame]
 Stage = Callable[[Frames, dict], Frames]
 PROGRESS_MIN_REPORTS = 20  # builds of fewer reports show no progress bars
@@ -46,9 +51,11 @@ def stages() -> list[Stage]:
     ]
 
 
-def input_hash(manifest: Path, codebook: Path) -> str:
-    """Hash of everything a build reads: manifest, reports, dictionaries, codebook, the package code."""
-    files = [manifest, *(r.path for r in read_manifest(manifest)), codebook]
+def input_hash(manifest: Path, codebook: Path | None = None) -> str:
+    """Hash of everything a build reads: manifest, reports, the input files it uses (:mod:`helpers.inputs`),
+    the project's other dictionaries, the package code."""
+    inputs = corpus_inputs(manifest, codebook)
+    files = [manifest, *(r.path for r in read_manifest(manifest)), *inputs.values()]
     files += sorted(DICT_DIR.glob("*")) + sorted(Path(__file__).parent.rglob("*.py"))
     digest = hashlib.sha256()
     for f in files:
@@ -56,12 +63,16 @@ def input_hash(manifest: Path, codebook: Path) -> str:
     return digest.hexdigest()
 
 
-def build_frames(manifest: Path = MANIFEST, codebook: Path = CODEBOOK) -> Frames:
-    """Compute every table in memory (nothing is written). Large builds show progress bars on stderr."""
+def build_frames(manifest: Path = MANIFEST, codebook: Path | None = None) -> Frames:
+    """Compute every table in memory (nothing is written). Large builds show progress bars on stderr.
+
+    ``codebook`` overrides the corpus folder's or the project's (see :mod:`helpers.inputs`).
+    """
     reports = read_manifest(manifest)
     quiet = len(reports) < PROGRESS_MIN_REPORTS
     frames = combine([read_report(r) for r in tqdm(reports, "reading reports", unit="report", disable=quiet)])
-    options = {"manifest": Path(manifest), "codebook": Path(codebook)}
+    inputs = corpus_inputs(manifest, codebook)
+    options = {"manifest": Path(manifest), "codebook": inputs["codebook"], "inputs": inputs}
     bar = tqdm(stages(), "stages", unit="stage", disable=quiet)
     for stage in bar:
         bar.set_postfix_str(stage.__name__.removesuffix("_stage"))
@@ -70,15 +81,19 @@ def build_frames(manifest: Path = MANIFEST, codebook: Path = CODEBOOK) -> Frames
 
 
 def build(
-    manifest: Path = MANIFEST, out: Path = PROCESSED_DIR, codebook: Path = CODEBOOK, force: bool = False
+    manifest: Path = MANIFEST, out: Path = PROCESSED_DIR, codebook: Path | None = None, force: bool = False
 ) -> bool:
     """Write every table to ``out`` unless it is up to date; return True if it (re)built.
+
+    ``build.json`` beside the tables records the manifest (path, sha256), the input files used (corpus
+    folder or project defaults, :mod:`helpers.inputs`) and the grouping columns (``region`` + the
+    manifest's extra columns).
 
     Tables go to a temp folder beside ``out`` that replaces it only when complete, so a failed build
     leaves the previous outputs exactly as they were.
     """
     out = Path(out)
-    stamp = input_hash(Path(manifest), Path(codebook))
+    stamp = input_hash(Path(manifest), codebook)
     if not force and (out / STAMP).is_file() and (out / STAMP).read_text() == stamp:
         return False
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
@@ -87,6 +102,9 @@ def build(
         tmp.mkdir(parents=True)
         for name, frame in build_frames(manifest, codebook).items():
             write_csv(frame, tmp / f"{name}.csv")
+        info = record(manifest, corpus_inputs(manifest, codebook))
+        info["group_columns"] = group_columns(read_manifest(manifest))
+        write_text(tmp / BUILD_INFO, json.dumps(info, indent=2, ensure_ascii=False) + "\n")
         (tmp / STAMP).write_text(stamp)
         _swap(tmp, out)
     finally:
@@ -102,14 +120,46 @@ def _swap(new: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def load_corpus(processed: Path = PROCESSED_DIR) -> Frames:
-    """The processed tables as DataFrames, building them first if they are missing or stale."""
-    build(out=processed)
-    return {p.stem: read_table(p) for p in sorted(Path(processed).glob("*.csv"))}
+def build_info(processed: Path | None = None) -> dict:
+    """``build.json`` of a processed folder (default :func:`helpers.config.processed_dir`): what it was
+    built from. Raises InputError when the folder holds no finished build."""
+    folder = Path(processed or processed_dir())
+    if not (folder / STAMP).is_file() or not (folder / BUILD_INFO).is_file():
+        raise InputError(
+            folder, "no processed data here", "build it first: `python -m helpers build` (make data)"
+        )
+    return json.loads((folder / BUILD_INFO).read_text(encoding="utf-8"))
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """A processed CSV: empty cells are NaN in numeric columns, "" in text columns (no other NA strings)."""
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+def input_file(name: str, processed: Path | None = None) -> Path:
+    """The input file (``userdict``, ``stopwords``, ``codebook`` or ``labels``) a processed folder was built
+    with, as recorded in its ``build.json``."""
+    return Path(build_info(processed)["inputs"][name]["path"])
+
+
+def load_corpus(processed: Path | None = None) -> Frames:
+    """The tables of a processed folder (default :func:`helpers.config.processed_dir`) as DataFrames.
+
+    Never builds: the folder is what ``python -m helpers build`` wrote for some manifest, whichever it was
+    (recorded in ``build.json``). Grouping columns are read as text. Warns when that manifest changed
+    since the build; raises InputError when there is no build.
+    """
+    folder = Path(processed or processed_dir())
+    info = build_info(folder)
+    manifest = Path(info["manifest"]["path"])
+    if sha256(manifest) != info["manifest"]["sha256"]:
+        warnings.warn(
+            f"{folder} was built from {manifest}, which has changed or gone since: these tables are "
+            "the earlier version (rebuild with `python -m helpers build --manifest ...` to update)",
+            stacklevel=2,
+        )
+    text = {"reports": info["group_columns"]}
+    return {p.stem: read_table(p, text.get(p.stem, ())) for p in sorted(folder.glob("*.csv"))}
+
+
+def read_table(path: Path, text_columns=()) -> pd.DataFrame:
+    """A processed CSV: empty cells are NaN in numeric columns, "" in text columns (no other NA strings);
+    ``text_columns`` stay text even when they look numeric (grouping values such as a year)."""
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=dict.fromkeys(text_columns, str))
     text = frame.select_dtypes(exclude=["number", "bool"]).columns
     return frame.astype({c: str for c in text}).fillna({c: "" for c in text})

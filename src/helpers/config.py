@@ -1,5 +1,12 @@
-"""Every path and project-wide constant, anchored on this file (never the current directory)."""
+"""Every path and project-wide constant, anchored on this file (never the current directory).
 
+The output folders of a run can be moved (a second corpus, a test): ``processed_dir()`` and
+``figures_dir()`` read the environment variables ``HELPERS_PROCESSED`` and ``HELPERS_FIGURES``, which
+``python -m helpers notebooks --out DIR`` sets for the kernels it starts; unset, they are the project's
+``data/processed/`` and ``figures/``.
+"""
+
+import os
 from pathlib import Path
 
 PROJ_ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +28,19 @@ CODEBOOK = CODEBOOK_DIR / "themes.yml"
 THEME_LABELS = VALIDATION_DIR / "theme_labels.csv"
 
 KERNEL_NAME = "two-new-party-building"
+PROCESSED_ENV, FIGURES_ENV = "HELPERS_PROCESSED", "HELPERS_FIGURES"
 SEED = 20241111
+
+
+def processed_dir() -> Path:
+    """The processed folder notebooks read: ``$HELPERS_PROCESSED``, else ``data/processed/``."""
+    return Path(os.environ.get(PROCESSED_ENV) or PROCESSED_DIR)
+
+
+def figures_dir() -> Path:
+    """The folder figures are saved to: ``$HELPERS_FIGURES``, else ``figures/``."""
+    return Path(os.environ.get(FIGURES_ENV) or FIGURES_DIR)
+
 
 if not (PROJ_ROOT / "pyproject.toml").is_file():  # pragma: no cover - guards a non-editable install
     raise ImportError(

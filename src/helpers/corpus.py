@@ -37,12 +37,6 @@ def n_chars(text: pd.Series) -> pd.Series:
     return text.str.replace(r"\s", "", regex=True).str.len()
 
 
-def report_groups(reports: pd.DataFrame, group_by: str = "region") -> pd.Series:
-    """report_id → group label (text; empty → ``(missing)``), in manifest order."""
-    labels = reports[group_by].fillna("").astype(str).str.strip().replace("", "(missing)")
-    return pd.Series(labels.to_numpy(), index=reports["report_id"].to_numpy(), name=group_by)
-
-
 def read_report(report: Report) -> dict[str, pd.DataFrame]:
     """Read, structure and normalize one report into the four contract tables."""
     log = AuditLog()
@@ -67,9 +61,7 @@ def read_report(report: Report) -> dict[str, pd.DataFrame]:
     sent_df["sentence_id"] = range(len(sent_df))
     sent_df["sentence_key"] = sentence_keys(report.report_id, sent_df.text)
     return {
-        "reports": pd.DataFrame(
-            [_report_row(report, blocks, sent_df) | diagnostics(blocks, log)], columns=REPORT_COLUMNS
-        ),
+        "reports": pd.DataFrame([_report_row(report, blocks, sent_df) | diagnostics(blocks, log)]),
         "blocks": block_df,
         "sentences": sent_df,
         "normalization_log": log.frame(report.report_id),
@@ -99,6 +91,7 @@ def _report_row(report: Report, blocks: list[Block], sentences: pd.DataFrame) ->
         "n_chars": int(n_chars(pd.Series(texts("body"), dtype=str)).sum()),
         "n_paragraphs": len(texts("body")),
         "n_sentences": len(sentences),
+        **report.extra,
     }
 
 
@@ -124,13 +117,14 @@ def diagnostics(blocks: list[Block], log: AuditLog) -> dict:
 
 
 def combine(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
-    """Stack per-report tables in manifest order."""
+    """Stack per-report tables in manifest order (``reports`` keeps the manifest's extra columns last)."""
     columns = {
         "reports": REPORT_COLUMNS,
         "blocks": BLOCK_COLUMNS,
         "sentences": SENTENCE_COLUMNS,
         "normalization_log": LOG_COLUMNS,
     }
-    return {
-        name: pd.concat([p[name] for p in parts], ignore_index=True)[cols] for name, cols in columns.items()
-    }
+    stacked = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in columns}
+    extra = [c for c in stacked["reports"].columns if c not in REPORT_COLUMNS]
+    columns["reports"] = REPORT_COLUMNS + extra
+    return {name: stacked[name][cols] for name, cols in columns.items()}

@@ -14,7 +14,8 @@ sorted by report (reports.csv order), type, count (descending), entity:
 Candidates are the curated aliases plus words jieba tags ``nt`` (organisation), ``ns`` (place) or ``nr``
 (person) under those source rules; jieba's own ``nr``/``ns`` guesses without a name-like ending are ignored
 (in these texts they tag 高水平, 智慧, 深度 as names). Mentions are counted by matching every candidate in the
-sentence text, longest first and without overlap, so 苏州 inside 苏州工业园区 is not counted twice.
+sentence text, longest first and without overlap, so a city's name inside its park's name (X市 in
+X市工业园区) is not counted twice.
 
 The curated list (``entity,type,aliases,note``; aliases ``|``-joined) adds what POS misses (names jieba
 splits, aliases such as 吴教授) and blocks generic words with type ``not_entity`` (党组织, 党工委).
@@ -30,7 +31,7 @@ import pandas as pd
 
 from .config import DICT_DIR
 from .errors import InputError
-from .segment import pos_tokens, read_user_dict
+from .segment import dictionaries, pos_tokens, read_user_dict
 
 Frames = dict[str, pd.DataFrame]
 ENTITY_LIST = DICT_DIR / "entity_list.csv"
@@ -62,7 +63,7 @@ def candidates(
         for r in read_entity_list().itertuples()
         for a in r.aliases.split("|")
     }
-    user = {word: tag for word, _, tag in read_user_dict()}
+    user = {word: tag for word, _, tag in read_user_dict(dictionaries()[0])}
     for name in speakers:
         found.setdefault(name, (name, "person", "speaker"))
     for word, flag in tagged:

@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import sparse, special, stats
 from statsmodels.stats.multitest import multipletests
 
-from .corpus import report_groups
+from .groups import report_groups
 from .near_duplicates import representatives
 
 MIN_COUNT = 3  # a term is tested only if it occurs at least this often in the whole corpus

@@ -5,19 +5,12 @@ import pandas as pd
 KWIC_COLUMNS = ["report_id", "sentence_id", "left", "match", "right"]
 
 
-def _tokens() -> pd.DataFrame:
-    from .build import load_corpus
-
-    return load_corpus()["tokens"]
-
-
-def kwic(term: str, window: int = 15, tokens: pd.DataFrame | None = None) -> pd.DataFrame:
+def kwic(term: str, tokens: pd.DataFrame, window: int = 15) -> pd.DataFrame:
     """Occurrences of ``term`` as a whole token (so 党 does not match inside 党建), in corpus order.
 
     ``left``/``right`` hold up to ``window`` characters of the same report on each side (context may cross
-    sentence boundaries). ``tokens`` defaults to ``tokens.csv`` (built if stale).
+    sentence boundaries). ``tokens`` is ``tokens.csv`` (or any subset of it).
     """
-    tokens = _tokens() if tokens is None else tokens
     rows = []
     for report, group in tokens.groupby("report_id", sort=False):
         words = group["token"].astype(str).tolist()
@@ -29,13 +22,13 @@ def kwic(term: str, window: int = 15, tokens: pd.DataFrame | None = None) -> pd.
 
 
 def kwic_side_by_side(
-    term: str, reports: pd.DataFrame, window: int = 15, tokens: pd.DataFrame | None = None
+    term: str, reports: pd.DataFrame, tokens: pd.DataFrame, window: int = 15
 ) -> pd.DataFrame:
     """The KWIC lines of ``term`` as one column per region (``reports.csv`` order), hits aligned by row.
 
     Each cell reads ``left【match】right``; a region with fewer hits has blank cells below its last one.
     """
-    hits = kwic(term, window, tokens)
+    hits = kwic(term, tokens, window)
     lines = hits["left"] + "【" + hits["match"] + "】" + hits["right"]
     unique = reports["region"].is_unique  # else label columns by report_id
     columns = {

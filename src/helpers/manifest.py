@@ -1,8 +1,14 @@
-"""Read and validate ``manifest.csv``: one row per report, files relative to the manifest's folder."""
+"""Read and validate ``manifest.csv``: one row per report, files relative to the manifest's folder.
+
+``region`` and every column beyond ``COLUMNS`` are grouping variables (docvars), kept as text. An empty
+value there is not an error: the report is kept and joins the explicit ``(missing)`` group, with a warning
+naming the rows.
+"""
 
 import csv
 import io
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .errors import InputError
@@ -10,6 +16,12 @@ from .readers import FORMATS
 from .textio import read_text
 
 COLUMNS = ["report_id", "file", "region", "region_zh", "format", "script", "source", "published", "url"]
+MISSING = "(missing)"  # the group of a report whose grouping value is empty
+# columns of reports.csv that the build computes (a manifest column may not take their names)
+DERIVED = (
+    "title", "subtitle", "authors", "n_chars", "n_paragraphs", "n_sentences",
+    "lines_joined", "n_headings", "n_captions", "sections_reordered", "lines_dropped", "reader_warnings",
+)  # fmt: skip
 SCRIPTS = ("simplified", "traditional")
 
 
@@ -26,6 +38,16 @@ class Report:
     source: str
     published: str
     url: str
+    extra: dict[str, str] = field(default_factory=dict, hash=False)  # columns beyond COLUMNS: docvars
+
+
+class GroupWarning(UserWarning):
+    """A grouping value is empty: the report goes to the ``(missing)`` group."""
+
+
+def group_columns(reports: list[Report]) -> list[str]:
+    """The grouping variables of a manifest: ``region``, then its extra columns in header order."""
+    return ["region", *(reports[0].extra if reports else {})]
 
 
 def read_manifest(path: Path) -> list[Report]:
@@ -38,21 +60,39 @@ def read_manifest(path: Path) -> list[Report]:
         raise InputError(
             path, f"missing column(s) {', '.join(missing)}", f"use the header {','.join(COLUMNS)}"
         )
-    reports, seen = [], set()
+    extra = [c for c in header if c and c not in COLUMNS]
+    taken = [c for c in extra if c in DERIVED]
+    if taken:
+        raise InputError(
+            path, f"column(s) {', '.join(taken)} are computed by the build", "rename the column(s)"
+        )
+    reports, seen, empty = [], set(), {}
     for n, row in enumerate(rows, start=2):
-        row = {k: (v or "").strip() for k, v in row.items() if k in COLUMNS}
+        row = {k: (v or "").strip() for k, v in row.items() if k}
         where = f"row {n} ({row['report_id'] or 'no report_id'})"
-        for field in ("report_id", "file", "region"):
-            if not row[field]:
-                raise InputError(path, f"{where}: empty `{field}`", f"fill in `{field}`")
+        for name in ("report_id", "file"):
+            if not row[name]:
+                raise InputError(path, f"{where}: empty `{name}`", f"fill in `{name}`")
+        for name in ("region", *extra):
+            if not row[name]:
+                empty.setdefault(name, []).append(str(n))
         if row["report_id"] in seen:
             raise InputError(path, f"{where}: duplicate report_id", "give every report a unique report_id")
         seen.add(row["report_id"])
         _check_choice(path, where, row, "format", FORMATS)
         _check_choice(path, where, row, "script", SCRIPTS)
-        reports.append(Report(path=_resolve(path, where, row.pop("file")), **row))
+        file = _resolve(path, where, row["file"])
+        fixed = {k: row[k] for k in COLUMNS if k != "file"}
+        reports.append(Report(path=file, **fixed, extra={k: row[k] for k in extra}))
     if not reports:
         raise InputError(path, "manifest has no report rows", "add one row per report")
+    for name, lines in empty.items():
+        warnings.warn(
+            f"{path}: empty `{name}` in row(s) {', '.join(lines)}: those reports form the group "
+            f"{MISSING} when grouping by {name} (fill in `{name}` to place them)",
+            GroupWarning,
+            stacklevel=2,
+        )
     return reports
 
 

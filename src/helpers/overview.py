@@ -2,7 +2,6 @@
 
 import pandas as pd
 
-from .config import MANIFEST
 from .corpus import n_chars
 from .manifest import read_manifest
 from .textio import read_text
@@ -29,10 +28,10 @@ def section_structure(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
-def raw_vs_normalized(
-    tables: dict[str, pd.DataFrame], report_id: str, n: int = 3, manifest=MANIFEST
-) -> pd.DataFrame:
-    """First ``n`` body paragraphs of a report: raw lines as printed (``⏎`` marks breaks) vs normalized."""
+def raw_vs_normalized(tables: dict[str, pd.DataFrame], report_id: str, manifest, n: int = 3) -> pd.DataFrame:
+    """First ``n`` body paragraphs of a report: raw lines as printed (``⏎`` marks breaks) vs normalized;
+    the raw text is read from the report's file listed in ``manifest`` (the one the tables were built from,
+    ``build_info()["manifest"]["path"]``)."""
     path = next(r.path for r in read_manifest(manifest) if r.report_id == report_id)
     raw = read_text(path).split("\n")
     blocks = tables["blocks"]

@@ -2,8 +2,10 @@
 
 Executed copies go to ``build/notebooks/``, HTML to ``build/html/`` (with ``index.html``); the sources in
 ``notebooks/`` are never written. A notebook is re-run only when it, the processed data or the package
-code changed (content-hash stamps), unless ``force``. The notebooks only read ``data/processed/``, so
-they are independent and run in parallel processes.
+code changed (content-hash stamps), unless ``force``. The notebooks only read the processed folder
+(``data/processed/`` or the one given), so they are independent and run in parallel processes; the kernels
+learn the processed and figures folders from the environment (``HELPERS_PROCESSED``, ``HELPERS_FIGURES``,
+see :mod:`helpers.config`).
 """
 
 import hashlib
@@ -17,7 +19,15 @@ from pathlib import Path
 from PIL import Image
 
 from .build import STAMP
-from .config import BUILD_DIR, FIGURES_DIR, KERNEL_NAME, NOTEBOOKS_DIR, PROCESSED_DIR
+from .config import (
+    BUILD_DIR,
+    FIGURES_DIR,
+    FIGURES_ENV,
+    KERNEL_NAME,
+    NOTEBOOKS_DIR,
+    PROCESSED_DIR,
+    PROCESSED_ENV,
+)
 from .io import write_text
 
 TIMEOUT = 900
@@ -31,19 +41,26 @@ def numbered_notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
-def _stamp(notebook: Path) -> str:
+def _stamp(notebook: Path, processed: Path, figures: Path) -> str:
     digest = hashlib.sha256(notebook.read_bytes())
-    data_stamp = PROCESSED_DIR / STAMP  # covers raw data, dictionaries, codebook and helpers code
+    data_stamp = processed / STAMP  # covers raw data, dictionaries, codebook and helpers code
     digest.update(data_stamp.read_bytes() if data_stamp.is_file() else b"")
+    digest.update(str(figures.resolve()).encode())
     return digest.hexdigest()
 
 
 def execute(
-    notebook: Path, force: bool = False, build_dir: Path = BUILD_DIR, cwd: Path | None = None
+    notebook: Path,
+    force: bool = False,
+    build_dir: Path = BUILD_DIR,
+    cwd: Path | None = None,
+    processed: Path = PROCESSED_DIR,
+    figures: Path = FIGURES_DIR,
 ) -> tuple[str, float]:
     """Run one notebook into ``build_dir`` (skipped if up to date); return its name and the seconds taken.
 
-    The kernel starts in ``cwd`` (default: the notebook's folder, as in JupyterLab).
+    The kernel starts in ``cwd`` (default: the notebook's folder, as in JupyterLab), reads ``processed``
+    and saves its figures to ``figures``.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -52,7 +69,7 @@ def execute(
 
     start = time.perf_counter()
     stamp_file = build_dir / "notebooks" / f".{notebook.stem}.sha256"
-    stamp = _stamp(notebook)
+    stamp = _stamp(notebook, Path(processed), Path(figures))
     if not force and stamp_file.is_file() and stamp_file.read_text() == stamp:
         return notebook.name, 0.0
     nb = nbformat.read(notebook, as_version=4)
@@ -63,7 +80,11 @@ def execute(
         resources={"metadata": {"path": str(cwd or notebook.parent)}},
     )
     try:
-        client.execute(stderr=subprocess.DEVNULL)  # the kernel only logs start-up notices there
+        env = os.environ | {
+            PROCESSED_ENV: str(Path(processed).resolve()),
+            FIGURES_ENV: str(Path(figures).resolve()),
+        }
+        client.execute(stderr=subprocess.DEVNULL, env=env)  # the kernel only logs start-up notices there
     except CellExecutionError as err:
         cell = next((i for i, c in enumerate(nb.cells) if _has_error(c)), "?")
         last = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
@@ -80,26 +101,43 @@ def _has_error(cell) -> bool:
 
 
 def execute_many(
-    notebooks: list[Path], jobs: int = 2, force: bool = False, build_dir: Path = BUILD_DIR
+    notebooks: list[Path],
+    jobs: int = 2,
+    force: bool = False,
+    build_dir: Path = BUILD_DIR,
+    processed: Path = PROCESSED_DIR,
+    figures: Path = FIGURES_DIR,
 ) -> None:
     """Execute notebooks ``jobs`` at a time in separate processes, reporting each as it finishes."""
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(execute, nb, force, build_dir) for nb in notebooks]
+        futures = [pool.submit(execute, nb, force, build_dir, None, processed, figures) for nb in notebooks]
         for future in futures:
             name, seconds = future.result()
             print(f"  {name}: {'up to date' if seconds == 0 else f'executed in {seconds:.0f} s'}", flush=True)
 
 
-def run_all(jobs: int = 2, force: bool = False, build_dir: Path = BUILD_DIR) -> list[Path]:
-    """Execute all notebooks, then write the figure index and the HTML index."""
+def run_all(
+    jobs: int = 2,
+    force: bool = False,
+    build_dir: Path = BUILD_DIR,
+    processed: Path = PROCESSED_DIR,
+    figures: Path = FIGURES_DIR,
+) -> list[Path]:
+    """Execute all notebooks on the ``processed`` folder, then write the figure index and the HTML index.
+
+    Raises InputError when ``processed`` holds no build (the notebooks never build it themselves).
+    """
+    from .build import build_info
+
+    build_info(processed)
     notebooks = numbered_notebooks()
     if not notebooks:
         print(f"No notebooks in {NOTEBOOKS_DIR} yet: nothing to run.")
         return []
-    execute_many(notebooks, jobs, force, build_dir)
-    figures = write_figure_index()
-    write_html_index(notebooks, figures, build_dir / "html")
-    print(f"{len(notebooks)} notebooks → {build_dir / 'html'}; {len(figures)} figures → {FIGURES_DIR}")
+    execute_many(notebooks, jobs, force, build_dir, processed, figures)
+    captions = write_figure_index(figures)
+    write_html_index(notebooks, captions, build_dir / "html", figures)
+    print(f"{len(notebooks)} notebooks → {build_dir / 'html'}; {len(captions)} figures → {figures}")
     return notebooks
 
 
@@ -142,9 +180,11 @@ def notebook_title(notebook: Path) -> str:
     return notebook.stem
 
 
-def write_html_index(notebooks: list[Path], figures: dict[str, str], html_dir: Path) -> None:
+def write_html_index(
+    notebooks: list[Path], figures: dict[str, str], html_dir: Path, figures_dir: Path = FIGURES_DIR
+) -> None:
     """``build/html/index.html``: every exported notebook by title, then every figure with its caption."""
-    rel = os.path.relpath(FIGURES_DIR, html_dir)
+    rel = Path(os.path.relpath(figures_dir, html_dir)).as_posix()
     items = "".join(
         f'<li><a href="{nb.stem}.html">{html.escape(notebook_title(nb))}</a></li>' for nb in notebooks
     )
@@ -159,8 +199,8 @@ def write_html_index(notebooks: list[Path], figures: dict[str, str], html_dir: P
         "img{width:100%;border:1px solid #ddd}figcaption{font-size:0.85em}"
     )
     page = (
-        '<!doctype html><html><head><meta charset="utf-8"><title>Two-new Party-building: Zhejiang vs '
-        f"Jiangsu</title><style>{style}</style></head><body><h1>Zhejiang vs Jiangsu: Party-building in the "
-        f'"two new" sector</h1><h2>Notebooks</h2><ol>{items}</ol><h2>Figures</h2>{figs}</body></html>\n'
+        '<!doctype html><html><head><meta charset="utf-8"><title>Two-new Party-building: comparing '
+        f'reports</title><style>{style}</style></head><body><h1>Party-building in the "two new" sector: '
+        f"comparing reports</h1><h2>Notebooks</h2><ol>{items}</ol><h2>Figures</h2>{figs}</body></html>\n"
     )
     write_text(html_dir / "index.html", page)

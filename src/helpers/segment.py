@@ -36,6 +36,21 @@ def _entries(path: Path) -> list[tuple[int, str]]:
     return [(n, s) for n, line in enumerate(lines, 1) if (s := line.strip()) and not s.startswith("#")]
 
 
+_dictionaries = {"user_dict": USER_DICT, "stopwords": DOMAIN_STOPWORDS}  # in use: see use_dictionaries
+
+
+def use_dictionaries(user_dict: Path = USER_DICT, domain_stopwords: Path = DOMAIN_STOPWORDS) -> None:
+    """Segment with these files from now on, in this process (a corpus folder's own, see
+    :mod:`helpers.inputs`; the defaults are the project's): ``tokenize`` and ``pos_tokens`` use them."""
+    _dictionaries.update(user_dict=Path(user_dict), stopwords=Path(domain_stopwords))
+    _token.cache_clear()
+
+
+def dictionaries() -> tuple[Path, Path]:
+    """The user dictionary and domain stopword list in use."""
+    return _dictionaries["user_dict"], _dictionaries["stopwords"]
+
+
 def read_user_dict(path: Path = USER_DICT) -> list[tuple[str, int, str]]:
     """``(word, freq, pos)`` entries of a user dictionary in jieba's ``word freq pos`` format."""
     entries = []
@@ -95,14 +110,15 @@ def _token(word: str) -> tuple[str, str, bool] | None:
     if word.isspace():
         return None
     punct, number = _is_punct(word), _is_number(word)
-    tag = pos_tokenizer().word_tag_tab.get(word)
+    user_dict, domain = dictionaries()
+    tag = pos_tokenizer(user_dict).word_tag_tab.get(word)
     if tag is None:
         if punct or number:
             tag = "x" if punct else "m"
         else:
-            pairs = pos_tokenizer().lcut(word)
+            pairs = pos_tokenizer(user_dict).lcut(word)
             tag = pairs[0].flag if len(pairs) == 1 else "un"
-    return word, tag, punct or number or word in stopwords()
+    return word, tag, punct or number or word in stopwords(domain)
 
 
 def tokenize(text: str) -> list[tuple[str, str, bool]]:
@@ -111,7 +127,7 @@ def tokenize(text: str) -> list[tuple[str, str, bool]]:
     Non-content = in a stopword list, or only punctuation/symbols, or only a number (Arabic or Chinese
     numerals). Single characters are *not* dropped by length: 党, 企 and 强 are content words.
     """
-    return [t for t in map(_token, tokenizer().cut(text)) if t]
+    return [t for t in map(_token, tokenizer(dictionaries()[0]).cut(text)) if t]
 
 
 def pos_tokens(text: str) -> list[tuple[str, str]]:
@@ -137,5 +153,7 @@ def tokens_table(sentences: pd.DataFrame) -> pd.DataFrame:
 
 
 def tokens_stage(frames: dict[str, pd.DataFrame], options: dict) -> dict[str, pd.DataFrame]:
-    """Build stage: ``tokens.csv`` from ``sentences``."""
+    """Build stage: ``tokens.csv`` from ``sentences``, with the dictionaries in ``options["inputs"]``."""
+    if "inputs" in options:
+        use_dictionaries(options["inputs"]["userdict"], options["inputs"]["stopwords"])
     return {"tokens": tokens_table(frames["sentences"])}

@@ -24,7 +24,8 @@ import pandas as pd
 from . import inference, theme_rates
 from .codebook import Theme, load_codebook
 from .config import SEED
-from .corpus import n_chars, report_groups
+from .corpus import n_chars
+from .groups import report_groups
 from .near_duplicates import representatives
 
 Frames = dict[str, pd.DataFrame]

@@ -7,7 +7,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
-from ..config import FIGURES_DIR
+from ..config import figures_dir
 from ..io import write_atomic
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -74,8 +74,9 @@ def group_colors(groups) -> dict[str, str]:
     return {g: GROUP_PALETTE[i % len(GROUP_PALETTE)] for i, g in enumerate(dict.fromkeys(groups))}
 
 
-def save_figure(fig: plt.Figure, name: str, caption: str, folder: Path = FIGURES_DIR) -> list[Path]:
-    """Save ``fig`` as ``name``.png and .svg, deterministic bytes; return the paths.
+def save_figure(fig: plt.Figure, name: str, caption: str, folder: Path | None = None) -> list[Path]:
+    """Save ``fig`` as ``name``.png and .svg in ``folder`` (default :func:`helpers.config.figures_dir`),
+    deterministic bytes; return the paths.
 
     ``name`` is ``<notebook number>_<what>`` (e.g. ``01_report_structure``); ``caption`` (one English
     sentence on what the figure shows) is stored in the files' Description metadata, from which the
@@ -85,7 +86,7 @@ def save_figure(fig: plt.Figure, name: str, caption: str, folder: Path = FIGURES
     png = {"Software": None, "Description": caption}
     svg = {"Date": None, "Creator": None, "Description": caption}
     for ext, metadata in (("png", png), ("svg", svg)):
-        path = Path(folder) / f"{name}.{ext}"
+        path = Path(folder or figures_dir()) / f"{name}.{ext}"
         write_atomic(path, lambda tmp, ext=ext, md=metadata: fig.savefig(tmp, format=ext, metadata=md))
         paths.append(path)
     return paths

@@ -144,3 +144,35 @@ def test_pdf_with_a_text_layer(tmp_path, pdf_dir):
     assert tables["reports"].iloc[0]["lines_dropped"] == 4
     body = "".join(tables["blocks"].query("kind == 'body'")["text"])
     assert "城东日报" not in body and "- 2 -" not in body
+
+
+# --- plain text (tests/fixtures/plain/): blank-line paragraphs with a hard-wrapped one; one per line ---
+
+PLAIN = Path(__file__).parent / "fixtures" / "plain"
+EXPECTED_PLAIN = {
+    "paragraphs": {
+        "title": "新就业群体党建工作座谈会召开",
+        "authors": "",
+        "headings": ["关爱服务"],
+        "captions": [],
+        "paragraphs": 4,
+        "first": "近日，区委社会工作部召开新就业群体党建工作座谈会，"
+        "快递、外卖、网约车等行业的企业负责人和骑手代表参加。",
+        "second": "座谈会上，大家围绕如何发挥党组织作用、如何维护新就业群体权益等问题展开讨论。",
+        "last": "下一步，区委社会工作部将继续推动行业党建与基层治理相结合。",
+    },
+    "lines": {
+        "title": "楼宇党建让白领有了“红色家园”",
+        "authors": "周琳",
+        "headings": [],
+        "captions": [],
+        "paragraphs": 3,
+        "first": "在中心城区的一幢商务楼里，楼宇党委把闲置的会议室改造成了党群服务站。",
+        "last": "服务站每周开放六天，由楼内企业的党员轮流值班。",
+    },
+}
+
+
+@pytest.mark.parametrize("name", list(EXPECTED_PLAIN))
+def test_plain_text(tmp_path, name):
+    check_report(read_fixture(tmp_path, name, "plain_text", PLAIN), EXPECTED_PLAIN[name])

@@ -16,8 +16,10 @@ Structure is recovered from the page's shape, never from line numbers or a page'
   either clearly shorter than the paragraph's widest line so far (the column, for its first line), or
   fills it, ends in 。！… and the next line is indented
   (narrower: a sentence ending at a line's end does not end its paragraph; a full-width line ending
-  in ？ is one question of a run, as in “…？”“…？”). Blank lines mark paragraphs only when they do not
-  separate (nearly) every line; a caption printed inside a paragraph leaves the paragraph open;
+  in ？ is one question of a run, as in “…？”“…？”). Text that is not hard-wrapped (lines longer than
+  a column, most of them ending a sentence) ends a paragraph at every sentence-final line end. Blank
+  lines mark paragraphs, unless they separate (nearly) every line of hard-wrapped text; a caption
+  printed inside a paragraph leaves the paragraph open;
 * **headings** — a bare line (no clause punctuation) no wider than the column, standing between
   paragraphs, with an internal space (``借鉴先进 筑基提能强本领``), a numbered or bracketed form
   (``一、…``, ``【…】``), or clearly narrower than the line after it;
@@ -31,6 +33,7 @@ Warnings (``title not found``, ``last paragraph unterminated``) go to the audit 
 """
 
 import re
+import statistics
 from collections import Counter
 from itertools import pairwise
 
@@ -57,6 +60,8 @@ MAX_TITLE = 40  # characters: longer unpunctuated lines are text, not a headline
 NARROW = 0.7  # a heading without a number, bracket or space is at most this share of the next line
 INDENT = 3  # display width: a paragraph's first line is indented (two characters, often dropped by OCR)
 SPACED_LINES = 0.8  # blank lines after this share of lines are line spacing, not paragraph breaks
+MAX_COLUMN = 60  # display width (30 CJK characters): a hard-wrapped column is no wider
+WRAPPED_ENDS = 0.4  # share of lines ending a sentence below which the text is hard-wrapped
 
 
 def read(text: str, log: AuditLog, repair_order: bool = True) -> list[Block]:
@@ -76,7 +81,8 @@ def read(text: str, log: AuditLog, repair_order: bool = True) -> list[Block]:
     front_idx = set(title_idx)
     if byline is not None and title_idx and (byline + 1 in front_idx or byline - 1 in front_idx):
         front_idx.add(byline)
-    blank_breaks = _blank_lines_break(lines)
+    wrapped = is_hard_wrapped(lines)
+    blank_breaks = _blank_lines_break(lines, wrapped)
 
     flow: list[Block] = []  # reading order as printed, front (title block) as markers
     head: list[Block] = []  # a dated page header: shown after the title block
@@ -108,7 +114,8 @@ def read(text: str, log: AuditLog, repair_order: bool = True) -> list[Block]:
         else:
             para.append((n, line))
             measure = max((width(t) for _, t in para[:-1]), default=column - INDENT)  # its full line
-            if _ends_paragraph(line, "".join(t for _, t in para), measure, _next_text(lines, roles, i)):
+            joined = "".join(t for _, t in para)
+            if _ends_paragraph(line, joined, measure, _next_text(lines, roles, i), wrapped):
                 close()
     if not para and len(flow) > 1 and flow[-1].kind == flow[-2].kind == "heading":
         para = [(flow[-1].lines[0], flow.pop().text)]  # an orphan heading is followed by captions only
@@ -186,19 +193,29 @@ def _is_heading(line: str, column: float, next_line: str | None) -> bool:
     return bool(shaped) or width(line) <= NARROW * next_width
 
 
-def _ends_paragraph(line: str, paragraph: str, measure: float, next_line: str | None) -> bool:
+def _ends_paragraph(line: str, paragraph: str, measure: float, next_line: str | None, wrapped: bool) -> bool:
     if quote_depth(paragraph) > 0 or not _TERMINAL.search(line):
         return False
-    if width(line) <= measure - 4:
+    if not wrapped or width(line) <= measure - 4:
         return True
     indented = next_line is None or width(next_line) <= measure - INDENT
     return bool(_LONG_END.search(line)) and indented
 
 
-def _blank_lines_break(lines: list[tuple[int, str]]) -> bool:
-    """Blank lines are paragraph breaks unless they follow (nearly) every line (OCR line spacing)."""
+def is_hard_wrapped(lines: list[tuple[int, str]]) -> bool:
+    """Lines broken at a column, not at paragraph ends: short (median display width at most
+    ``MAX_COLUMN``) and most of them ending mid-sentence (fewer than ``WRAPPED_ENDS`` end one)."""
+    ends = sum(bool(_TERMINAL.search(line)) for _, line in lines)
+    return statistics.median(width(line) for _, line in lines) <= MAX_COLUMN and ends < WRAPPED_ENDS * len(
+        lines
+    )
+
+
+def _blank_lines_break(lines: list[tuple[int, str]], wrapped: bool) -> bool:
+    """Blank lines are paragraph breaks unless they follow (nearly) every line of hard-wrapped text
+    (OCR line spacing)."""
     gaps = [b - a > 1 for (a, _), (b, _) in pairwise(lines)]
-    return bool(gaps) and 0 < sum(gaps) < SPACED_LINES * len(gaps)
+    return any(gaps) and (not wrapped or sum(gaps) < SPACED_LINES * len(gaps))
 
 
 def _paragraph(para: list[tuple[int, str]], log: AuditLog) -> Block:

@@ -6,14 +6,16 @@ import pandas as pd
 
 from .audit import LOG_COLUMNS, AuditLog
 from .chars import HAN
-from .manifest import Report
+from .manifest import AUTO, Report
 from .normalize import convert_script, merge_duplicates, normalize_text
 from .readers import read_blocks
 from .readers.common import Block
+from .readers.detect import detect_format, detect_script
 from .sentence_keys import sentence_keys
 from .sentences import split_sentences
 
 DIAGNOSTIC_COLUMNS = [
+    "format", "format_reason", "script", "script_reason",
     "lines_joined", "n_headings", "n_captions", "sections_reordered", "lines_dropped", "reader_warnings",
 ]  # fmt: skip
 REPORT_COLUMNS = [
@@ -40,8 +42,10 @@ def n_chars(text: pd.Series) -> pd.Series:
 def read_report(report: Report) -> dict[str, pd.DataFrame]:
     """Read, structure and normalize one report into the four contract tables."""
     log = AuditLog()
-    blocks = read_blocks(report.path, report.format, log)
-    if report.script == "traditional":
+    fmt, format_reason = _given(report.format) or detect_format(report.path)
+    blocks = read_blocks(report.path, fmt, log)
+    script, script_reason = _given(report.script) or detect_script("\n".join(b.text for b in blocks))
+    if script == "traditional":
         for block, text in zip(blocks, convert_script([b.text for b in blocks], log), strict=True):
             block.text = text
     for block in blocks:
@@ -60,8 +64,9 @@ def read_report(report: Report) -> dict[str, pd.DataFrame]:
     sent_df = pd.DataFrame(sentences, columns=SENTENCE_COLUMNS)
     sent_df["sentence_id"] = range(len(sent_df))
     sent_df["sentence_key"] = sentence_keys(report.report_id, sent_df.text)
+    how = {"format": fmt, "format_reason": format_reason, "script": script, "script_reason": script_reason}
     return {
-        "reports": pd.DataFrame([_report_row(report, blocks, sent_df) | diagnostics(blocks, log)]),
+        "reports": pd.DataFrame([_report_row(report, blocks, sent_df) | how | diagnostics(blocks, log)]),
         "blocks": block_df,
         "sentences": sent_df,
         "normalization_log": log.frame(report.report_id),
@@ -93,6 +98,11 @@ def _report_row(report: Report, blocks: list[Block], sentences: pd.DataFrame) ->
         "n_sentences": len(sentences),
         **report.extra,
     }
+
+
+def _given(value: str) -> tuple[str, str] | None:
+    """A manifest value with its reason, or None when it is left to detection (empty or ``auto``)."""
+    return None if value in AUTO else (value, "manifest")
 
 
 def diagnostics(blocks: list[Block], log: AuditLog) -> dict:

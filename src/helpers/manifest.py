@@ -20,9 +20,11 @@ MISSING = "(missing)"  # the group of a report whose grouping value is empty
 # columns of reports.csv that the build computes (a manifest column may not take their names)
 DERIVED = (
     "title", "subtitle", "authors", "n_chars", "n_paragraphs", "n_sentences",
+    "format_reason", "script_reason",
     "lines_joined", "n_headings", "n_captions", "sections_reordered", "lines_dropped", "reader_warnings",
 )  # fmt: skip
 SCRIPTS = ("simplified", "traditional")
+AUTO = ("", "auto")  # `format`/`script` left to detection (helpers.readers.detect)
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,8 @@ def read_manifest(path: Path) -> list[Report]:
         if row["report_id"] in seen:
             raise InputError(path, f"{where}: duplicate report_id", "give every report a unique report_id")
         seen.add(row["report_id"])
-        _check_choice(path, where, row, "format", FORMATS)
-        _check_choice(path, where, row, "script", SCRIPTS)
+        _check_choice(path, where, row, "format", (*FORMATS, "auto"))
+        _check_choice(path, where, row, "script", (*SCRIPTS, "auto"))
         file = _resolve(path, where, row["file"])
         fixed = {k: row[k] for k in COLUMNS if k != "file"}
         reports.append(Report(path=file, **fixed, extra={k: row[k] for k in extra}))
@@ -97,9 +99,11 @@ def read_manifest(path: Path) -> list[Report]:
 
 
 def _check_choice(path: Path, where: str, row: dict, field: str, allowed: tuple[str, ...]) -> None:
-    if row[field] not in allowed:
+    if row[field] not in (*allowed, ""):
         raise InputError(
-            path, f"{where}: unknown {field} {row[field]!r}", f"use one of: {', '.join(allowed)}"
+            path,
+            f"{where}: unknown {field} {row[field]!r}",
+            f"use one of: {', '.join(allowed)} (or leave it empty: detected from the file)",
         )
 
 

@@ -52,6 +52,22 @@ def read(text: str, log: AuditLog) -> list[Block]:
     return blocks
 
 
+SIGNALS = {
+    "breadcrumb": _NAVIGATION,
+    "share bar": _SHARE,
+    "date/source line": _META,
+    "editor line": _EDITOR,
+    "QR-code prompt": _QR,
+    "related links": _RELATED,
+}
+
+
+def signature(lines: list[str]) -> list[str]:
+    """The kinds of news-page furniture present in ``lines`` (names from :data:`SIGNALS`)."""
+    views = [to_simplified(line.strip()) for line in lines]
+    return [name for name, pattern in SIGNALS.items() if any(pattern.search(v) for v in views)]
+
+
 def is_meta(line: str) -> bool:
     """A date/source line (``来源：…``, or a date with a time), in either script."""
     return bool(_META.search(to_simplified(line)))

@@ -10,9 +10,7 @@ before the readers were run on them.
 from pathlib import Path
 
 import pytest
-from test_readers_ocr import FIXTURES, check_report, read_fixture
-
-from helpers.config import RAW_DIR
+from test_readers_ocr import check_report, read_fixture
 
 HTML = Path(__file__).parent / "fixtures" / "html"
 
@@ -179,44 +177,3 @@ EXPECTED_PLAIN = {
 def test_plain_text(tmp_path, name):
     check_report(read_fixture(tmp_path, name, "plain_text", PLAIN), EXPECTED_PLAIN[name])
 
-
-# --- format and script left empty or `auto`: detected, with the reason recorded -------------------------
-
-DETECTED = {  # (fixture folder, name, suffix) → (format, reason starts with, script)
-    (FIXTURES, "ordinary", ".txt"): ("ocr_newspaper", "OCR column", "simplified"),
-    (FIXTURES, "two_columns", ".txt"): ("ocr_newspaper", "OCR column", "simplified"),
-    (PLAIN, "paragraphs", ".txt"): ("plain_text", "no PDF, HTML", "simplified"),
-    (PLAIN, "lines", ".txt"): ("plain_text", "no PDF, HTML", "simplified"),
-    (HTML, "gov_portal", ".html"): ("html", "extension .html", "simplified"),
-    (HTML, "modern_big5", ".html"): ("html", "extension .html", "traditional"),
-    (RAW_DIR, "jiangsu_suzhou_2023", ".txt"): ("web_page", "copied news page: breadcrumb", "traditional"),
-    (RAW_DIR, "zhejiang_yongkang_2024", ".txt"): ("ocr_newspaper", "OCR column", "simplified"),
-}
-
-
-@pytest.mark.parametrize("value", ["", "auto"])
-@pytest.mark.parametrize("where", list(DETECTED), ids=lambda w: w[1])
-def test_format_and_script_detected(tmp_path, where, value):
-    report = read_fixture(tmp_path, where[1], value, where[0], where[2], script=value)["reports"].iloc[0]
-    fmt, reason, script = DETECTED[where]
-    assert (report["format"], report["script"]) == (fmt, script)
-    assert report["format_reason"].startswith(reason)
-    assert report["script_reason"].startswith("OpenCC t2s changes")
-
-
-def test_content_decides_over_a_misleading_extension(tmp_path, pdf_dir):
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "page.txt").write_bytes((HTML / "gov_portal.html").read_bytes())
-    (tmp_path / "src" / "scan.dat").write_bytes((pdf_dir / "report.pdf").read_bytes())
-    page = read_fixture(tmp_path, "page", "", tmp_path / "src", ".txt")["reports"].iloc[0]
-    assert (page["format"], page["format_reason"]) == ("html", "HTML tag <html>")
-    assert page["title"] == EXPECTED_HTML["gov_portal"]["title"]
-    scan = read_fixture(tmp_path, "scan", "auto", tmp_path / "src", ".dat")["reports"].iloc[0]
-    assert (scan["format"], scan["format_reason"]) == ("pdf", "PDF magic bytes %PDF-")
-
-
-def test_a_manifest_value_always_wins(tmp_path):
-    tables = read_fixture(tmp_path, "ordinary", "plain_text", FIXTURES, script="traditional")
-    report = tables["reports"].iloc[0]
-    assert (report["format"], report["format_reason"]) == ("plain_text", "manifest")
-    assert (report["script"], report["script_reason"]) == ("traditional", "manifest")

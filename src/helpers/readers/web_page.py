@@ -1,7 +1,8 @@
 """A news web page saved as text: one paragraph per line, with the site's furniture around it.
 
 Lines are classified by the metadata patterns of Chinese news pages (matched on a simplified view, so
-traditional and simplified pages read alike): breadcrumb navigation (``>>``), share buttons, the
+traditional and simplified pages read alike): breadcrumb navigation (``>>``, ``当前位置：``, or three
+parts separated by ``>``), share/print/close buttons and the font-size bar, the
 date/source line, the author line (2–4 character names), editor line (``(责编:…)``), related-topics
 lists, QR-code prompts, photo captions (ending in the photographer's credit ``…摄``). The first line that
 is none of these is the title; bare lines (no clause punctuation) in the body are headings.
@@ -13,8 +14,12 @@ from ..audit import AuditLog
 from ..normalize import to_simplified
 from .common import Block, ends_sentence, is_bare, is_name_list, numbered_lines
 
-_NAVIGATION = re.compile(r">>|»|›|^首页|^(?:上一篇|下一篇)\s*[:：]")
-_SHARE = re.compile(r"^(?:分享|分享到.*|打印|收藏|纠错|关闭窗口|字号.*)$")
+_NAVIGATION = re.compile(
+    r">>|»|›|^首页|^(?:上一篇|下一篇)\s*[:：]|^(?:当前|您的|您现在的|所在)位置\s*[:：]"
+    r"|^[^，。！？>]+(?:>[^，。！？>]+){2,}$"  # three or more parts separated by single >
+)
+_BUTTON = r"[【\[]?(?:分享|打印|收藏|纠错|关闭|返回顶部)(?:本页|此页|窗口)?[】\]]?"
+_SHARE = re.compile(rf"^(?:{_BUTTON}\s*)+$|^分享到.*|^字号.*|^字体\s*[:：].*")
 _QR = re.compile(r"扫一扫|二维码|扫码")
 _RELATED = re.compile(r"^(?:相关专题|相关新闻|相关阅读|相关链接|延伸阅读|推荐阅读)$")
 _LIST_ITEM = re.compile(r"^[·•]")

@@ -1,0 +1,109 @@
+"""``format`` and ``script`` left empty or ``auto``: detected from the file, the reason recorded in
+``reports.csv``; a value in the manifest always wins.
+
+Besides the fixtures of the other reader tests and the two seeds, three pages were composed for these tests:
+a county portal's page copied as text (breadcrumb after 当前位置, date/source line, font-size bar, print/close
+links, QR-code prompt: a template the seed's outlet does not use), a traditional-script plain text, and a
+simplified plain text whose 著 (显著, 著名) must not make it look traditional. Every expectation below was
+written down before detection was run on them.
+"""
+
+from pathlib import Path
+
+import pytest
+from test_readers_formats import EXPECTED_HTML, HTML, PLAIN, pdf_dir  # noqa: F401 (pdf_dir: a fixture)
+from test_readers_ocr import EXPECTED, FIXTURES, check_report, read_fixture
+
+from helpers.config import RAW_DIR
+
+WEB = Path(__file__).parent / "fixtures" / "web"
+NOTHING_SEEN = "no PDF, HTML, news-page or OCR-column signature"
+
+DETECTED = {  # (fixture folder, name, suffix) → (format, reason starts with, script)
+    **{(FIXTURES, name, ".txt"): ("ocr_newspaper", "OCR column", "simplified") for name in EXPECTED},
+    (PLAIN, "paragraphs", ".txt"): ("plain_text", NOTHING_SEEN, "simplified"),
+    (PLAIN, "lines", ".txt"): ("plain_text", NOTHING_SEEN, "simplified"),
+    (PLAIN, "traditional", ".txt"): ("plain_text", NOTHING_SEEN, "traditional"),
+    (PLAIN, "simplified_zhu", ".txt"): ("plain_text", NOTHING_SEEN, "simplified"),
+    (HTML, "gov_portal", ".html"): ("html", "extension .html", "simplified"),
+    (HTML, "modern_big5", ".html"): ("html", "extension .html", "traditional"),
+    (WEB, "county_portal", ".txt"): (
+        "web_page",
+        "copied news page: breadcrumb, share bar, date/source line, QR-code prompt",
+        "simplified",
+    ),
+    (RAW_DIR, "jiangsu_suzhou_2023", ".txt"): ("web_page", "copied news page: breadcrumb", "traditional"),
+    (RAW_DIR, "zhejiang_yongkang_2024", ".txt"): ("ocr_newspaper", "OCR column", "simplified"),
+}
+
+
+@pytest.mark.parametrize("value", ["", "auto"])
+@pytest.mark.parametrize("where", list(DETECTED), ids=lambda w: w[1])
+def test_format_and_script_detected(tmp_path, where, value):
+    report = read_fixture(tmp_path, where[1], value, where[0], where[2], script=value)["reports"].iloc[0]
+    fmt, reason, script = DETECTED[where]
+    assert (report["format"], report["script"]) == (fmt, script)
+    assert report["format_reason"].startswith(reason)
+    assert report["script_reason"].startswith("OpenCC t2s changes")
+
+
+EXPECTED_DETECTED = {  # the composed pages, read by the detected reader
+    (WEB, "county_portal"): {
+        "title": "社区“两新”党建联盟签约成立",
+        "published": "2024-06-18T10:05",
+        "authors": "",
+        "headings": ["共建共享"],
+        "captions": [],
+        "paragraphs": 5,
+        "first": "6月17日，城西社区“两新”党建联盟签约仪式举行，"
+        "辖区12家非公企业和5家社会组织的党组织负责人参加。",
+        "last": "下一步，社区将持续完善联盟运行机制，推动党建资源向企业和群众身边延伸。",
+        "lines_dropped": 5,
+    },
+    (PLAIN, "traditional"): {
+        "title": "青年创业园成立联合党支部",
+        "authors": "",
+        "headings": [],
+        "captions": [],
+        "paragraphs": 3,
+        "first": "近日，科技园区青年创业园联合党支部正式成立，首批23名党员转入组织关系。",
+        "last": "“有了党支部，我们这些小微企业也有了主心骨。”一位创业者说。",
+        "lines_dropped": 0,
+    },
+    (PLAIN, "simplified_zhu"): {
+        "title": "物业服务企业党建成效显著",
+        "authors": "",
+        "headings": [],
+        "captions": [],
+        "paragraphs": 3,
+        "first": "近年来，街道着力推进物业服务企业党建工作，著名的“红色物业”品牌效应显著。",
+        "last": "居民代表说，小区面貌发生了显著变化，大家看在眼里、记在心上。",
+        "lines_dropped": 0,
+    },
+}
+
+
+@pytest.mark.parametrize("where", list(EXPECTED_DETECTED), ids=lambda w: w[1])
+def test_composed_pages_read_by_the_detected_reader(tmp_path, where):
+    tables = read_fixture(tmp_path, where[1], "auto", where[0], ".txt", script="")
+    expected = EXPECTED_DETECTED[where]
+    check_report(tables, expected)
+    assert tables["reports"].iloc[0]["lines_dropped"] == expected["lines_dropped"]
+
+
+def test_content_decides_over_a_misleading_extension(tmp_path, pdf_dir):  # noqa: F811
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "page.txt").write_bytes((HTML / "gov_portal.html").read_bytes())
+    (tmp_path / "src" / "scan.dat").write_bytes((pdf_dir / "report.pdf").read_bytes())
+    page = read_fixture(tmp_path, "page", "", tmp_path / "src", ".txt")["reports"].iloc[0]
+    assert (page["format"], page["format_reason"]) == ("html", "HTML tag <html>")
+    assert page["title"] == EXPECTED_HTML["gov_portal"]["title"]
+    scan = read_fixture(tmp_path, "scan", "auto", tmp_path / "src", ".dat")["reports"].iloc[0]
+    assert (scan["format"], scan["format_reason"]) == ("pdf", "PDF magic bytes %PDF-")
+
+
+def test_a_manifest_value_always_wins(tmp_path):
+    tables = read_fixture(tmp_path, "ordinary", "plain_text", FIXTURES, script="traditional")
+    report = tables["reports"].iloc[0]
+    assert (report["format"], report["format_reason"]) == ("plain_text", "manifest")
+    assert (report["script"], report["script_reason"]) == ("traditional", "manifest")

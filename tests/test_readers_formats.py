@@ -176,4 +176,3 @@ EXPECTED_PLAIN = {
 @pytest.mark.parametrize("name", list(EXPECTED_PLAIN))
 def test_plain_text(tmp_path, name):
     check_report(read_fixture(tmp_path, name, "plain_text", PLAIN), EXPECTED_PLAIN[name])
-

@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", type=Path, default=PROCESSED_DIR, help="the processed folder")
     b.add_argument("--codebook", type=Path, default=None, help="overrides the codebook")
     b.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    b.add_argument("--strict", action="store_true", help="stop at a report no reader can read")
     n = sub.add_parser("notebooks", help="execute every notebook headless; export figures and HTML")
     n.add_argument("--manifest", type=Path, default=None, help="build this corpus first (cached)")
     n.add_argument("--out", type=Path, default=None, help="output folder (see above)")
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from .build import build
 
-            built = build(args.manifest, args.out, args.codebook, force=args.force)
+            built = build(args.manifest, args.out, args.codebook, force=args.force, strict=args.strict)
             print(f"{'built' if built else 'up to date:'} {args.out}")
         else:
             from .run_notebooks import NotebookFailed, run_all

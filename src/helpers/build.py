@@ -12,8 +12,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from .config import DICT_DIR, MANIFEST, PROCESSED_DIR, processed_dir
-from .corpus import combine, read_report
-from .errors import InputError
+from .corpus import combine, read_or_exclude
+from .errors import InputError, ReportExcluded
 from .inputs import corpus_inputs, record, sha256
 from .io import write_csv, write_text
 from .manifest import group_columns, read_manifest
@@ -63,14 +63,19 @@ def input_hash(manifest: Path, codebook: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def build_frames(manifest: Path = MANIFEST, codebook: Path | None = None) -> Frames:
+def build_frames(manifest: Path = MANIFEST, codebook: Path | None = None, strict: bool = False) -> Frames:
     """Compute every table in memory (nothing is written). Large builds show progress bars on stderr.
 
-    ``codebook`` overrides the corpus folder's or the project's (see :mod:`helpers.inputs`).
+    ``codebook`` overrides the corpus folder's or the project's (see :mod:`helpers.inputs`). A report no
+    reader can read is left out with a :class:`~helpers.errors.ReportExcluded` warning and listed in
+    ``excluded`` (its ``file`` relative to the manifest's folder); with ``strict``, or when no report
+    can be read, its InputError is raised.
     """
     reports = read_manifest(manifest)
     quiet = len(reports) < PROGRESS_MIN_REPORTS
-    frames = combine([read_report(r) for r in tqdm(reports, "reading reports", unit="report", disable=quiet)])
+    bar = tqdm(reports, "reading reports", unit="report", disable=quiet)
+    frames = combine([read_or_exclude(r, strict) for r in bar])
+    frames["excluded"] = _excluded(frames["excluded"], len(reports), Path(manifest).parent)
     inputs = corpus_inputs(manifest, codebook)
     options = {"manifest": Path(manifest), "codebook": inputs["codebook"], "inputs": inputs}
     bar = tqdm(stages(), "stages", unit="stage", disable=quiet)
@@ -80,8 +85,38 @@ def build_frames(manifest: Path = MANIFEST, codebook: Path | None = None) -> Fra
     return frames
 
 
+def _excluded(excluded: pd.DataFrame, n_reports: int, folder: Path) -> pd.DataFrame:
+    """Warn once per excluded report; raise the first one's InputError when every report is excluded."""
+    if len(excluded) and len(excluded) == n_reports:
+        raise InputError(*excluded.iloc[0][["file", "problem", "fix"]])
+    for row in excluded.itertuples():
+        warnings.warn(
+            f"{row.file}: {row.problem}; report {row.report_id} is left out and the build goes on "
+            f"(--strict stops it). Fix: {row.fix}",
+            ReportExcluded,
+            stacklevel=3,
+        )
+    return excluded.assign(file=[_relative(Path(file), folder) for file in excluded.file])
+
+
+def _relative(path: Path, folder: Path) -> str:
+    return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else str(path)
+
+
+def _refuse_excluded(out: Path, manifest: Path) -> None:
+    """Under ``strict``, an up-to-date build that left reports out is refused as a fresh build would be."""
+    excluded = read_table(out / "excluded.csv") if (out / "excluded.csv").is_file() else []
+    if len(excluded):
+        first = excluded.iloc[0]
+        raise InputError(Path(manifest).parent / first.file, first.problem, first.fix)
+
+
 def build(
-    manifest: Path = MANIFEST, out: Path = PROCESSED_DIR, codebook: Path | None = None, force: bool = False
+    manifest: Path = MANIFEST,
+    out: Path = PROCESSED_DIR,
+    codebook: Path | None = None,
+    force: bool = False,
+    strict: bool = False,
 ) -> bool:
     """Write every table to ``out`` unless it is up to date; return True if it (re)built.
 
@@ -90,17 +125,20 @@ def build(
     manifest's extra columns).
 
     Tables go to a temp folder beside ``out`` that replaces it only when complete, so a failed build
-    leaves the previous outputs exactly as they were.
+    leaves the previous outputs exactly as they were. ``strict``: a report no reader can read stops the
+    build (see :func:`build_frames`), also when the tables are otherwise up to date.
     """
     out = Path(out)
     stamp = input_hash(Path(manifest), codebook)
     if not force and (out / STAMP).is_file() and (out / STAMP).read_text() == stamp:
+        if strict:
+            _refuse_excluded(out, manifest)
         return False
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir(parents=True)
-        for name, frame in build_frames(manifest, codebook).items():
+        for name, frame in build_frames(manifest, codebook, strict).items():
             write_csv(frame, tmp / f"{name}.csv")
         info = record(manifest, corpus_inputs(manifest, codebook))
         info["group_columns"] = group_columns(read_manifest(manifest))

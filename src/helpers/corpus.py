@@ -6,6 +6,7 @@ import pandas as pd
 
 from .audit import LOG_COLUMNS, AuditLog
 from .chars import HAN
+from .errors import InputError
 from .manifest import AUTO, Report
 from .normalize import convert_script, merge_duplicates, normalize_text
 from .readers import read_blocks
@@ -24,6 +25,7 @@ REPORT_COLUMNS = [
     *DIAGNOSTIC_COLUMNS,
 ]  # fmt: skip
 BLOCK_COLUMNS = ["report_id", "block_id", "section", "kind", "text", "raw_lines"]
+EXCLUDED_COLUMNS = ["report_id", "file", "problem", "fix"]  # reports no reader could read
 SENTENCE_COLUMNS = ["report_id", "sentence_id", "sentence_key", "block_id", "section", "text"]
 
 _DATE = re.compile(r"(\d{4})(?:年|-)(\d{1,2})(?:月|-)(\d{1,2})日?\s*T?(\d{1,2}:\d{2})?")
@@ -126,15 +128,35 @@ def diagnostics(blocks: list[Block], log: AuditLog) -> dict:
     }
 
 
+def read_or_exclude(report: Report, strict: bool = False) -> dict[str, pd.DataFrame]:
+    """:func:`read_report`, or for a report no reader can read (an InputError: a missing, empty or
+    undecodable file, an HTML page without main text, a PDF without a usable text layer …) only an
+    ``excluded`` table of one row (``EXCLUDED_COLUMNS``: ``file`` is the path the error names). With
+    ``strict`` the InputError is raised instead."""
+    try:
+        return read_report(report)
+    except InputError as err:
+        if strict:
+            raise
+        row = [report.report_id, err.path, err.problem, err.fix]
+        return {"excluded": pd.DataFrame([row], columns=EXCLUDED_COLUMNS)}
+
+
 def combine(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
-    """Stack per-report tables in manifest order (``reports`` keeps the manifest's extra columns last)."""
+    """Stack per-report tables in manifest order (``reports`` keeps the manifest's extra columns last);
+    a part may lack tables (an excluded report has only ``excluded``)."""
     columns = {
         "reports": REPORT_COLUMNS,
         "blocks": BLOCK_COLUMNS,
         "sentences": SENTENCE_COLUMNS,
         "normalization_log": LOG_COLUMNS,
+        "excluded": EXCLUDED_COLUMNS,
     }
-    stacked = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in columns}
+    stacked = {name: _stack([p[name] for p in parts if name in p], cols) for name, cols in columns.items()}
     extra = [c for c in stacked["reports"].columns if c not in REPORT_COLUMNS]
     columns["reports"] = REPORT_COLUMNS + extra
     return {name: stacked[name][cols] for name, cols in columns.items()}
+
+
+def _stack(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)

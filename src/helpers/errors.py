@@ -9,3 +9,7 @@ class InputError(Exception):
     def __init__(self, path: str | Path, problem: str, fix: str):
         self.path, self.problem, self.fix = str(path), problem, fix
         super().__init__(f"{self.path}: {problem}. Fix: {fix}")
+
+
+class ReportExcluded(UserWarning):
+    """A report no reader can read was left out of the build (the CLI prints it as one line)."""

@@ -17,6 +17,7 @@ from .errors import InputError, ReportExcluded
 from .inputs import corpus_inputs, record, sha256
 from .io import write_csv, write_text
 from .manifest import group_columns, read_manifest
+from .overrides import OVERRIDES
 
 STAMP = "_inputs.sha256"
 BUILD_INFO = "build.json"  # what the tables were built from: manifest, input files, grouping columns
@@ -52,10 +53,11 @@ def stages() -> list[Stage]:
 
 
 def input_hash(manifest: Path, codebook: Path | None = None) -> str:
-    """Hash of everything a build reads: manifest, reports, the input files it uses (:mod:`helpers.inputs`),
-    the project's other dictionaries, the package code."""
+    """Hash of everything a build reads: manifest, overrides, reports, the input files it uses
+    (:mod:`helpers.inputs`), the project's other dictionaries, the package code."""
     inputs = corpus_inputs(manifest, codebook)
-    files = [manifest, *(r.path for r in read_manifest(manifest)), *inputs.values()]
+    files = [manifest, Path(manifest).parent / OVERRIDES, *(r.path for r in read_manifest(manifest))]
+    files += inputs.values()
     files += sorted(DICT_DIR.glob("*")) + sorted(Path(__file__).parent.rglob("*.py"))
     digest = hashlib.sha256()
     for f in files:

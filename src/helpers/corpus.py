@@ -9,6 +9,7 @@ from .chars import HAN
 from .errors import InputError
 from .manifest import AUTO, Report
 from .normalize import convert_script, merge_duplicates, normalize_text
+from .overrides import apply_overrides
 from .readers import read_blocks
 from .readers.common import Block
 from .readers.detect import detect_format, detect_script
@@ -52,7 +53,7 @@ def read_report(report: Report) -> dict[str, pd.DataFrame]:
             block.text = text
     for block in blocks:
         block.text = normalize_text(block.text, block.kind, log)
-    blocks = merge_duplicates(blocks, log)
+    blocks = apply_overrides(merge_duplicates(blocks, log), report.overrides, log)
     block_df = pd.DataFrame(
         [(report.report_id, i, b.section, b.kind, b.text, b.raw_lines()) for i, b in enumerate(blocks)],
         columns=BLOCK_COLUMNS,

@@ -8,10 +8,11 @@ naming the rows.
 import csv
 import io
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .errors import InputError
+from .overrides import OVERRIDES, load_overrides
 from .readers import FORMATS
 from .textio import read_text
 
@@ -41,6 +42,9 @@ class Report:
     published: str
     url: str
     extra: dict[str, str] = field(default_factory=dict, hash=False)  # columns beyond COLUMNS: docvars
+    overrides: dict = field(
+        default_factory=dict, hash=False
+    )  # its entry in overrides.yml (helpers.overrides)
 
 
 class GroupWarning(UserWarning):
@@ -95,7 +99,8 @@ def read_manifest(path: Path) -> list[Report]:
             GroupWarning,
             stacklevel=2,
         )
-    return reports
+    overrides = load_overrides(path.parent / OVERRIDES, [r.report_id for r in reports])
+    return [replace(r, overrides=overrides[r.report_id]) if r.report_id in overrides else r for r in reports]
 
 
 def _check_choice(path: Path, where: str, row: dict, field: str, allowed: tuple[str, ...]) -> None:

@@ -1,4 +1,5 @@
-"""Command line: ``python -m helpers build`` and ``python -m helpers notebooks``.
+"""Command line: ``python -m helpers build``, ``… notebooks`` and ``… label`` (hand labels, see
+:mod:`helpers.labelling`).
 
 ``build --manifest M --out DIR`` writes the processed tables of the corpus ``M`` to ``DIR`` (defaults:
 ``data/raw/manifest.csv`` → ``data/processed/``). ``notebooks --out DIR`` runs every notebook on
@@ -12,6 +13,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from . import labelling
 from .config import BUILD_DIR, FIGURES_DIR, MANIFEST, PROCESSED_DIR
 from .errors import InputError
 
@@ -48,10 +50,15 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
         )
+    labelling.add_parser(
+        sub, {"action": "store_true", "default": argparse.SUPPRESS, "help": "show tracebacks"}
+    )
     args = parser.parse_args(argv)
     warnings.formatwarning = _one_line
     warnings.simplefilter("once", UserWarning)
     try:
+        if args.command == "label":
+            return labelling.run(args)
         if args.command == "build":
             from .build import build
 

@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -81,8 +82,9 @@ def test_a_subset_of_labels_validates_what_is_labelled_and_reports_the_rest(tmp_
     assert cover.at[JS, "status"] == "partly validated" and cover.at[JS, "n_labelled"] == 9
     reference = validation.reference_labels(matched, THEME_IDS)
     wide = themes.coded_matrix(sentences, corpus["sentence_themes"], THEME_IDS)
-    table = validation.validation_table(reference, wide, THEME_IDS)
-    assert (table.n_labelled == 9).all()
+    table = validation.scores(reference, wide, THEME_IDS)
+    assert (table.n_labelled == 9).all() and set(table.set) == {"development"}
+    assert (table.interval == "Wilson (one report, unweighted)").all()
 
 
 def test_no_labels_at_all_still_gives_the_notebook_tables(tmp_path, corpus):
@@ -93,8 +95,8 @@ def test_no_labels_at_all_still_gives_the_notebook_tables(tmp_path, corpus):
     assert set(validation.coverage(sentences, matched).status) == {"not validated"}
     reference = validation.reference_labels(matched, THEME_IDS)
     wide = themes.coded_matrix(sentences, corpus["sentence_themes"], THEME_IDS)
-    table = validation.validation_table(reference, wide, THEME_IDS)
-    assert (table.n_labelled == 0).all() and table.f1.isna().all()
+    assert validation.scores(reference, wide, THEME_IDS).empty
+    assert validation.agreement(matched, THEME_IDS).n_units.eq(0).all()
     assert validation.disagreements(reference, wide, corpus["sentence_themes"], THEME_IDS).empty
 
 
@@ -133,27 +135,102 @@ def test_reference_label_is_the_coders_majority_and_a_tie_is_unlabelled():
             "t": pd.array([1, 1, 0, 1, 0], dtype="Int8"),
         }
     )
-    ref = validation.reference_labels(matched, ["t"]).set_index("sentence_key")
+    ref = validation.reference_labels(matched, ["t"], current_rules="h").set_index("sentence_key")
     assert ref.at["a", "t"] == 1 and pd.isna(ref.at["b", "t"])
     assert ref.at["a", "held_out"] and not ref.at["b", "held_out"]
+    unfrozen = validation.reference_labels(matched, ["t"]).set_index("sentence_key")
+    assert not unfrozen.held_out.any()  # without the current rules' hash nothing is held out
 
 
-def test_validation_table_counts_against_a_hand_example():
-    reference = pd.DataFrame({"sentence_key": list("abcde"), "t": pd.array([1, 1, 0, 0, None], dtype="Int8")})
-    coded = pd.DataFrame({"sentence_key": list("abcde"), "t": [1, 0, 1, 0, 1]})
-    row = validation.validation_table(reference, coded, ["t"]).iloc[0]
-    assert (row.n_labelled, row.tp, row.fp, row.fn) == (4, 1, 1, 1)  # e is unlabelled: not counted
-    assert row.precision == row.recall == row.f1 == 0.5
+def test_scores_are_weighted_and_use_wilson_for_one_report():
+    reference = pd.DataFrame(
+        {
+            "report_id": "r",
+            "sentence_key": list("abcdefg"),
+            "weight": [1.0, 3, 2, 1, 1, 1, 5],
+            "held_out": False,
+            "t": pd.array([1, 1, 0, 0, 1, 0, None], dtype="Int8"),  # g is unlabelled: not counted
+        }
+    )
+    coded = pd.DataFrame({"sentence_key": list("abcdefg"), "t": [1, 0, 1, 0, 1, 0, 1]})
+    row = validation.scores(reference, coded, ["t"]).iloc[0]
+    assert (row.n_labelled, row.tp, row.fp, row.fn) == (6, 2, 1, 1)  # unweighted counts
+    # weighted: TP = 1 + 1, FP = 2 (c), FN = 3 (b)
+    assert row.precision == pytest.approx(2 / 4) and row.recall == pytest.approx(2 / 5)
+    assert row.f1 == pytest.approx(4 / 9)
+    # Wilson (1927) for the unweighted 2 of 3 coded: (p + z²/2n ± z·sqrt(p(1−p)/n + z²/4n²)) / (1 + z²/n)
+    z, p, n = 1.959964, 2 / 3, 3
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    centre, scale = p + z**2 / (2 * n), 1 + z**2 / n
+    assert row.precision_lo == pytest.approx((centre - half) / scale, abs=1e-5)
+    assert row.precision_hi == pytest.approx((centre + half) / scale, abs=1e-5)
+    assert np.isnan(row.f1_lo) and row.interval.startswith("Wilson")
+
+
+def test_scores_split_development_and_held_out_and_bootstrap_over_reports(corpus, seed_labels):
+    matched, _ = validation.match_labels(seed_labels, corpus["sentences"])
+    matched.loc[matched.report_id == JS, "held_out_for"] = "h1"  # pretend JS was labelled after a freeze
+    wide = themes.coded_matrix(corpus["sentences"], corpus["sentence_themes"], THEME_IDS)
+    held = validation.reference_labels(matched, THEME_IDS, "h1")
+    assert set(held[held.held_out].report_id) == {JS} and set(held[~held.held_out].report_id) == {ZJ}
+    table = validation.scores(held, wide, THEME_IDS)
+    assert set(table.set) == {"development", "held-out"}
+    # the rules changed since the freeze: every label is a development label again
+    stale = validation.scores(validation.reference_labels(matched, THEME_IDS, "h2"), wide, THEME_IDS)
+    assert set(stale.set) == {"development"} and (stale.interval == "bootstrap over 2 reports").all()
+    for stat in ("precision", "recall", "f1"):
+        x = stale.dropna(subset=[stat])
+        assert ((x[f"{stat}_lo"] <= x[stat] + 1e-9) & (x[stat] <= x[f"{stat}_hi"] + 1e-9)).all()
+    again = validation.scores(validation.reference_labels(matched, THEME_IDS, "h2"), wide, THEME_IDS)
+    pd.testing.assert_frame_equal(stale, again)  # seeded
 
 
 @pytest.mark.parametrize("theme", REQUIRED_THEMES)
-def test_required_themes_reach_f1_08_against_the_seed_labels(corpus, seed_labels, theme):
-    matched, _ = validation.match_labels(seed_labels, corpus["sentences"])
-    reference = validation.reference_labels(matched, THEME_IDS)
-    wide = themes.coded_matrix(corpus["sentences"], corpus["sentence_themes"], THEME_IDS)
-    table = validation.validation_table(reference, wide, THEME_IDS).set_index("theme")
-    assert table.at[theme, "n_positive"] > 0
-    assert table.at[theme, "f1"] >= 0.8, table.loc[theme]
+def test_required_themes_reach_f1_08_against_the_seed_labels(corpus, theme):
+    table = corpus["theme_validation"].set_index(["set", "theme"])
+    row = table.loc[("development", theme)]
+    assert row.n_positive > 0 and row.n_labelled == len(corpus["sentences"])
+    assert row.f1 >= 0.8, row
+
+
+# --- intercoder agreement ----------------------------------------------------------------------------
+
+
+def _matched(coders: dict[str, list]) -> pd.DataFrame:
+    """Labels of coders (one list of values per coder, None = not labelled) in the labels-file shape."""
+    rows = [
+        {"sentence_key": f"u{i}", "coder": coder, "t": v}
+        for coder, values in coders.items()
+        for i, v in enumerate(values)
+        if v is not None
+    ]
+    return pd.DataFrame(rows).astype({"t": "Int8"})
+
+
+def test_alpha_matches_krippendorffs_published_nominal_example():
+    # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: 4 coders, 12 units, values
+    # 1-5 with missing data; nominal alpha = 0.743.
+    data = {
+        "A": [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+        "B": [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+        "C": [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+        "D": [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+    }
+    row = validation.agreement(_matched(data), ["t"]).iloc[0]
+    assert row.alpha == pytest.approx(0.743, abs=5e-4)
+    assert row.n_units == 11 and row.n_coders == 4  # unit 12 has one value: not pairable
+    # all coders agree on units 1, 3, 4, 5, 7, 9, 10, 11 (2, 6 and 8 have a dissenting value)
+    assert row.percent_agreement == pytest.approx(8 / 11)
+
+
+def test_alpha_of_two_binary_coders_matches_the_hand_computation():
+    # 10 units, 2 disagreements: n = 20 values, 8 ones and 12 zeros; D_o = 4/20, D_e = 2·8·12/(20·19);
+    # alpha = 1 − D_o/D_e = 29/48.
+    data = {"x": [1, 1, 1, 1, 0, 0, 0, 0, 0, 0], "y": [1, 1, 1, 0, 0, 0, 0, 0, 0, 1]}
+    row = validation.agreement(_matched(data), ["t"]).iloc[0]
+    assert row.alpha == pytest.approx(29 / 48) and row.percent_agreement == pytest.approx(0.8)
+    same = validation.agreement(_matched({"x": [0, 0, 0], "y": [0, 0, 0]}), ["t"]).iloc[0]
+    assert np.isnan(same.alpha) and same.percent_agreement == 1  # no variation: alpha undefined
 
 
 def test_the_labels_file_is_keyed_by_sentence_key():

@@ -37,6 +37,7 @@ def stages() -> list[Stage]:
     from .practices import practices_stage
     from .segment import tokens_stage
     from .themes import themes_stage
+    from .validation import validation_stage
     from .voices import voices_stage
 
     return [
@@ -44,6 +45,7 @@ def stages() -> list[Stage]:
         duplicates_stage,  # before the inference: a cluster of near-duplicates counts as one report
         vocabulary_stage,
         themes_stage,
+        validation_stage,  # the theme coding against the hand labels (inputs['labels'])
         voices_stage,  # after themes (quotes carry sentence themes); entities use the speakers
         practices_stage,
         numbers_stage,

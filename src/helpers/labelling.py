@@ -35,7 +35,7 @@ from .config import CODEBOOK, MANIFEST, PROCESSED_DIR, SEED, VALIDATION_DIR
 from .errors import InputError
 from .io import write_atomic, write_csv, write_text
 from .themes import code_sentences
-from .validation import LABEL_COLUMNS, read_labels
+from .validation import LABEL_COLUMNS, read_labels, rules_hash
 
 SAMPLES, FROZEN, LABELS = "samples.csv", "frozen_rules.json", "theme_labels.csv"
 SAMPLE_COLUMNS = [
@@ -43,16 +43,6 @@ SAMPLE_COLUMNS = [
     "text",
 ]  # fmt: skip
 SHEET_ID_COLUMNS = ["sentence_key", "sample", "codebook", "coder", "text"]
-
-
-def rules_hash(themes: list[Theme]) -> str:
-    """16 hex digits of the SHA-256 of the compiled rules: each theme's id and its include and exclude
-    patterns with their flags (not the YAML text: comments, definitions and examples do not change it)."""
-    rules = [
-        [t.id, [[p.pattern, p.flags] for p in t.include], [[p.pattern, p.flags] for p in t.exclude]]
-        for t in themes
-    ]
-    return hashlib.sha256(json.dumps(rules, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
 
 def codebook_version(themes: list[Theme]) -> str:

@@ -9,15 +9,24 @@ per codebook theme holding 1, 0 or blank (not labelled). Labels may cover any su
 without labels is coded like any other and shown as "not validated".
 """
 
+import hashlib
+import json
+import warnings
 from pathlib import Path
 
+import krippendorff
 import numpy as np
 import pandas as pd
 
-from .config import THEME_LABELS
+from . import inference
+from .codebook import Theme, load_codebook
+from .config import SEED, THEME_LABELS
 from .errors import InputError
+from .themes import coded_matrix
 
 LABEL_COLUMNS = ["sentence_key", "report_id", "coder", "sample", "weight", "held_out_for", "text"]
+N_BOOT = 2_000  # bootstrap replicates of the scores
+Frames = dict[str, pd.DataFrame]
 
 
 def read_labels(theme_ids: list[str], path: Path = THEME_LABELS) -> pd.DataFrame:
@@ -92,15 +101,21 @@ def coverage(sentences: pd.DataFrame, matched: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def reference_labels(matched: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
+def reference_labels(matched: pd.DataFrame, theme_ids: list[str], current_rules: str = "") -> pd.DataFrame:
     """One row per labelled sentence: ``report_id``, ``sentence_id``, ``sentence_key``, ``text``, ``weight``,
-    ``held_out`` (True when every coder's label of it was held out) and per theme the majority label over the
-    coders who labelled the theme (<NA> when unlabelled or tied)."""
+    ``held_out`` (True when every coder's label of it was held out from the rules whose hash is
+    ``current_rules``: labels held out from older rules have become development labels) and per theme the
+    majority label over the coders who labelled the theme (<NA> when unlabelled or tied)."""
     keys = ["report_id", "sentence_id", "sentence_key"]
+    if matched.empty:
+        columns = [*keys, "text", "weight", "held_out", *theme_ids]
+        return pd.DataFrame(columns=columns).astype({"held_out": bool} | {t: "Int8" for t in theme_ids})
     grouped = matched.groupby(keys, sort=False)
     votes = grouped[theme_ids].agg(lambda x: _majority(x.dropna()))
     meta = grouped.agg(text=("text", "first"), weight=("weight", "mean"))
-    meta["held_out"] = grouped.held_out_for.agg(lambda x: bool((x != "").all()))
+    meta["held_out"] = grouped.held_out_for.agg(
+        lambda x: bool(current_rules) and bool((x == current_rules).all())
+    )
     out = meta.join(votes.astype("Int8")).reset_index()
     return out.sort_values(["report_id", "sentence_id"], kind="stable", ignore_index=True)
 
@@ -110,40 +125,6 @@ def _majority(values: pd.Series):
     if counts.empty or (len(counts) > 1 and counts.iloc[0] == counts.iloc[1]):
         return pd.NA
     return counts.index[0]
-
-
-def validation_table(reference: pd.DataFrame, coded_wide: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
-    """Precision, recall and F1 of the rules against the reference labels, per theme, over the sentences
-    labelled for that theme (all reports pooled): ``theme``, ``n_labelled`` (sentences with a label),
-    ``n_positive`` (labelled 1), ``n_coded`` (coded by the rules), ``tp``, ``fp``, ``fn``, ``precision``,
-    ``recall``, ``f1`` (NaN when undefined, e.g. no sentence of the theme labelled)."""
-    pred = reference[["sentence_key"]].merge(coded_wide, on="sentence_key", how="left")
-    rows = []
-    for theme in theme_ids:
-        known = reference[theme].notna().to_numpy()
-        y = reference[theme].to_numpy()[known].astype(int)
-        p = pred[theme].fillna(0).to_numpy()[known].astype(int)
-        tp, fp, fn = int((y & p).sum()), int((p & (1 - y)).sum()), int((y & (1 - p)).sum())
-        precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
-        rows.append(
-            {
-                "theme": theme,
-                "n_labelled": int(known.sum()),
-                "n_positive": int(y.sum()),
-                "n_coded": int(p.sum()),
-                "tp": tp,
-                "fp": fp,
-                "fn": fn,
-                "precision": precision,
-                "recall": recall,
-                "f1": _ratio(2 * tp, 2 * tp + fp + fn),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _ratio(num: int, den: int) -> float:
-    return num / den if den else float("nan")
 
 
 def disagreements(
@@ -164,3 +145,138 @@ def disagreements(
         ["theme", "report_id", "sentence_id"], key=lambda s: s.map(order) if s.name == "theme" else s
     )
     return out[["theme", "kind", "report_id", "sentence_id", "matched_terms", "text"]].reset_index(drop=True)
+
+
+# --- agreement and scores with intervals ------------------------------------------------------------------
+
+
+def rules_hash(themes: list[Theme]) -> str:
+    """16 hex digits of the SHA-256 of the compiled rules: each theme's id and its include and exclude
+    patterns with their flags (not the YAML text: comments, definitions and examples do not change it)."""
+    rules = [
+        [t.id, [[p.pattern, p.flags] for p in t.include], [[p.pattern, p.flags] for p in t.exclude]]
+        for t in themes
+    ]
+    return hashlib.sha256(json.dumps(rules, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+def agreement(matched: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
+    """Intercoder agreement per theme over the sentences that two or more coders labelled for it:
+    ``theme``, ``n_units`` (such sentences), ``n_coders``, ``alpha`` (Krippendorff's alpha, nominal, from the
+    ``krippendorff`` package: α = 1 − D_o / D_e, observed over expected disagreement of the coincidence
+    matrix; Krippendorff 2011, "Computing Krippendorff's alpha-reliability"; NaN when every value is the
+    same, where α is undefined), ``percent_agreement`` (share of those sentences on which all their coders
+    agree). The unit of analysis is the sentence."""
+    rows = []
+    for theme in theme_ids:
+        votes = matched.pivot_table(index="coder", columns="sentence_key", values=theme, aggfunc="first")
+        votes = votes.loc[:, votes.notna().sum() >= 2] if len(votes) else votes
+        n = votes.shape[1]
+        data = votes.to_numpy(dtype=float)
+        alpha = float("nan")
+        if n and len(np.unique(data[~np.isnan(data)])) > 1:
+            alpha = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+        same = [len(set(col[~np.isnan(col)])) == 1 for col in data.T]
+        rows.append(
+            {
+                "theme": theme,
+                "n_units": n,
+                "n_coders": int((votes.notna().sum(axis=1) > 0).sum()) if n else 0,
+                "alpha": alpha,
+                "percent_agreement": float(np.mean(same)) if n else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+SCORE_COLUMNS = [
+    "coder", "set", "theme", "n_labelled", "n_reports", "n_positive", "n_coded", "tp", "fp", "fn",
+    "precision", "precision_lo", "precision_hi", "recall", "recall_lo", "recall_hi", "f1", "f1_lo", "f1_hi",
+    "interval",
+]  # fmt: skip
+
+
+def scores(
+    reference: pd.DataFrame,
+    coded_wide: pd.DataFrame,
+    theme_ids: list[str],
+    coder: str = "rules",
+    n_boot: int = N_BOOT,
+    seed: int = SEED,
+) -> pd.DataFrame:
+    """Precision, recall and F1 per label set (``development``, ``held-out``) and theme, re-weighted by the
+    sampling weights, with 95% intervals (columns ``SCORE_COLUMNS``).
+
+    With w the weight, y the reference label and p the coder's code of a labelled sentence: TP = Σ w·y·p,
+    FP = Σ w·(1−y)·p, FN = Σ w·y·(1−p); precision = TP / (TP + FP), recall = TP / (TP + FN), F1 = 2TP / (2TP
+    + FP + FN) (Horvitz–Thompson totals of a stratified sample). Labelled sentences cluster in reports, so
+    when they span two or more reports the interval is a percentile bootstrap over reports (``n_boot``
+    replicates resampling whole reports, seeded); for one report it is Wilson's score interval on the
+    unweighted counts (no interval for F1). ``tp``, ``fp``, ``fn`` are unweighted counts; ``coder`` names
+    the coder scored. A set without labels has no rows."""
+    pred = reference[["sentence_key"]].merge(coded_wide, on="sentence_key", how="left")
+    rows = []
+    for name, subset in (("development", ~reference.held_out), ("held-out", reference.held_out)):
+        ref, p_all = reference[subset.to_numpy()], pred[subset.to_numpy()]
+        for theme in theme_ids:
+            known = ref[theme].notna().to_numpy()
+            if not known.any():
+                continue
+            y = ref[theme].to_numpy()[known].astype(int)
+            p = p_all[theme].fillna(0).to_numpy()[known].astype(int)
+            w = ref.weight.to_numpy()[known]
+            cells = np.column_stack([w * y * p, w * (1 - y) * p, w * y * (1 - p)])
+            per_report = pd.DataFrame(cells).groupby(ref.report_id.to_numpy()[known]).sum()
+            stats_ = _prf(cells.sum(axis=0))
+            row = {"coder": coder, "set": name, "theme": theme, "n_labelled": int(known.sum())}
+            row |= {"n_reports": len(per_report), "n_positive": int(y.sum()), "n_coded": int(p.sum())}
+            row |= {"tp": int((y & p).sum()), "fp": int((p & (1 - y)).sum()), "fn": int((y & (1 - p)).sum())}
+            if len(per_report) > 1:
+                draws = inference.bootstrap_counts(len(per_report), f"{name}:{theme}", n_boot, seed)
+                totals = np.vstack([c @ per_report.to_numpy() for c in draws])
+                lo, hi = _percentiles(_prf(totals))
+                row["interval"] = f"bootstrap over {len(per_report)} reports"
+            else:
+                lo, hi = _wilson(row["tp"], row["tp"] + row["fp"], row["tp"] + row["fn"])
+                row["interval"] = "Wilson (one report, unweighted)"
+            for i, stat in enumerate(("precision", "recall", "f1")):
+                row |= {stat: stats_[i], f"{stat}_lo": lo[i], f"{stat}_hi": hi[i]}
+            rows.append(row)
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
+
+
+def _prf(totals: np.ndarray) -> np.ndarray:
+    """Precision, recall, F1 from TP, FP, FN totals in the last axis (NaN where undefined)."""
+    tp, fp, fn = np.moveaxis(np.asarray(totals, dtype=float), -1, 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.stack([tp / (tp + fp), tp / (tp + fn), 2 * tp / (2 * tp + fp + fn)], axis=-1)
+
+
+def _percentiles(replicates: np.ndarray) -> np.ndarray:
+    """The percentile interval of replicates that may be undefined (NaN: no coded or no positive sentence
+    drawn), over the defined ones."""
+    alpha = (1 - inference.CONFIDENCE) / 2
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a statistic undefined in every replicate
+        return np.nanquantile(replicates, [alpha, 1 - alpha], axis=0)
+
+
+def _wilson(tp: int, n_coded: int, n_positive: int) -> tuple[list[float], list[float]]:
+    lo, hi = inference.wilson_interval([tp, tp], [n_coded, n_positive])
+    lo, hi = np.where([n_coded, n_positive], lo, np.nan), np.where([n_coded, n_positive], hi, np.nan)
+    return [*lo, np.nan], [*hi, np.nan]
+
+
+def validation_stage(frames: Frames, options: dict) -> Frames:
+    """Build stage: ``theme_validation`` (the rules' :func:`scores` against the hand labels the build uses,
+    ``options["inputs"]["labels"]``, see :mod:`helpers.inputs`) and ``theme_agreement`` (:func:`agreement`
+    between their coders)."""
+    themes = load_codebook(options["codebook"])
+    theme_ids = [t.id for t in themes]
+    matched, _ = match_labels(read_labels(theme_ids, options["inputs"]["labels"]), frames["sentences"])
+    reference = reference_labels(matched, theme_ids, rules_hash(themes))
+    wide = coded_matrix(frames["sentences"], frames["sentence_themes"], theme_ids)
+    return {
+        "theme_validation": scores(reference, wide, theme_ids).round(6),
+        "theme_agreement": agreement(matched, theme_ids).round(6),
+    }

@@ -185,3 +185,13 @@ def test_labels_imported_after_the_rules_changed_are_development_labels(exported
     assert "development labels: the rules changed since the freeze" in result.stdout
     labels = validation.read_labels(THEME_IDS, vdir / "theme_labels.csv")
     assert (labels[labels.coder == "erin"].held_out_for == "").all()
+
+
+def test_the_label_files_live_beside_the_hand_labels_the_corpus_uses(tmp_path):
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "manifest.csv").write_text("report_id,region,file\n", encoding="utf-8")
+    (corpus_dir / "theme_labels.csv").write_text(",".join(validation.LABEL_COLUMNS) + "\n", encoding="utf-8")
+    result = cli("freeze", "--manifest", corpus_dir / "manifest.csv")
+    assert result.returncode == 0, result.stderr
+    assert (corpus_dir / "frozen_rules.json").is_file()  # the corpus folder's own labels: its folder

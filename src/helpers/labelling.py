@@ -1,6 +1,8 @@
 """The labelling workflow behind ``python -m helpers label export|import|freeze``.
 
-Files, all in the validation folder (``data/validation/`` unless ``--validation-dir`` says otherwise):
+Files, all in the validation folder: the folder of the hand labels the corpus uses (``data/validation/``, or
+the corpus folder when it has its own ``theme_labels.csv``, :mod:`helpers.inputs`) unless ``--validation-dir``
+says otherwise:
 
 ``samples.csv`` — every sentence ever drawn into a coding sheet: ``sample`` (the sheet's id),
 ``sentence_key``, ``report_id``, ``stratum`` (the themes the rules coded it with, among the stratifying
@@ -31,8 +33,9 @@ import numpy as np
 import pandas as pd
 
 from .codebook import REQUIRED_THEMES, Theme, load_codebook
-from .config import CODEBOOK, MANIFEST, PROCESSED_DIR, SEED, VALIDATION_DIR
+from .config import MANIFEST, PROCESSED_DIR, SEED
 from .errors import InputError
+from .inputs import corpus_inputs
 from .io import write_atomic, write_csv, write_text
 from .themes import code_sentences
 from .validation import LABEL_COLUMNS, read_labels, rules_hash
@@ -129,8 +132,8 @@ def sheet(sample: pd.DataFrame, themes: list[Theme], coder: str = "") -> pd.Data
 def instructions(themes: list[Theme], codebook_path: Path) -> list[str]:
     """The sheet's instruction lines (each starts with ``#``; ``label import`` skips them)."""
     lines = [
-        f"# Code each sentence from the theme definitions in {codebook_path.name} (data/codebook/), "
-        "one sentence at a time: 1 = the sentence says what the definition covers, 0 = it does not, "
+        f"# Code each sentence from the theme definitions of {codebook_path.name} (one line per theme "
+        "below), one sentence at a time: 1 = the sentence says what the definition covers, 0 = it does not, "
         "blank = not read. Write your name in `coder`. Do not edit sentence_key, sample, codebook or text.",
     ]
     lines += [f"# {t.id} — {t.label_en} · {t.label_zh}: {t.definition}" for t in themes]
@@ -364,14 +367,21 @@ def add_parser(sub, common: dict) -> None:
     imp.add_argument("sheet", type=Path, help="the returned sheet (.xlsx, or .csv in UTF-8 or GB18030)")
     actions.add_parser("freeze", help="record the hash of the rules; later labels are held out")
     for action in actions.choices.values():
-        action.add_argument("--codebook", type=Path, default=CODEBOOK)
-        action.add_argument("--validation-dir", type=Path, default=VALIDATION_DIR)
+        if action is not export:
+            action.add_argument("--manifest", type=Path, default=MANIFEST)
+        action.add_argument("--codebook", type=Path, default=None, help="overrides the corpus' codebook")
+        action.add_argument(
+            "--validation-dir", type=Path, default=None, help="default: the folder of the corpus' hand labels"
+        )
         action.add_argument("--debug", **common)
 
 
 def run(args) -> int:
-    """Carry out a ``label`` action; problems with a returned sheet are printed one per line (exit code 2)."""
-    themes = load_codebook(args.codebook)
+    """Carry out a ``label`` action; problems with a returned sheet are printed one per line (exit code 2).
+    The codebook and the labels are the corpus' (:func:`helpers.inputs.corpus_inputs` of ``--manifest``)."""
+    inputs = corpus_inputs(args.manifest, args.codebook)
+    themes = load_codebook(inputs["codebook"])
+    args.validation_dir = args.validation_dir or inputs["labels"].parent
     if args.action == "freeze":
         print(
             f"rules frozen: {freeze(themes, args.validation_dir)}; labels imported from now on are held out"
@@ -394,10 +404,11 @@ def run(args) -> int:
         unknown = sorted(set(strata_themes) - {t.id for t in themes})
         if unknown:
             raise InputError(
-                args.codebook, f"no theme {', '.join(unknown)}", "pass codebook theme ids to --strata"
+                inputs["codebook"], f"no theme {', '.join(unknown)}", "pass codebook theme ids to --strata"
             )
         sample = draw_sample(sentences, coded, themes, args.n, args.seed, strata_themes)
-        paths = write_sheet(sheet(sample, themes, args.coder), instructions(themes, args.codebook), args.out)
+        notes = instructions(themes, inputs["codebook"])
+        paths = write_sheet(sheet(sample, themes, args.coder), notes, args.out)
         record_sample(sample, args.validation_dir)
         print(f"sample {sample['sample'].iloc[0]}: {len(sample)} sentences -> {', '.join(map(str, paths))}")
     else:

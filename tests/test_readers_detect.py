@@ -1,20 +1,26 @@
 """``format`` and ``script`` left empty or ``auto``: detected from the file, the reason recorded in
 ``reports.csv``; a value in the manifest always wins.
 
-Besides the fixtures of the other reader tests and the two seeds, three pages were composed for these tests:
+Besides the fixtures of the other reader tests and the two seeds, four pages were composed for these tests:
 a county portal's page copied as text (breadcrumb after 当前位置, date/source line, font-size bar, print/close
-links, QR-code prompt: a template the seed's outlet does not use), a traditional-script plain text, and a
+links, QR-code prompt: a template the seed's outlet does not use), a news agency's page copied as text
+(breadcrumb with single >, 【字体】 bar, 【纠错】 button, 【责任编辑：…】 line, related news list), a
+traditional-script plain text, and a
 simplified plain text whose 著 (显著, 著名) must not make it look traditional. Every expectation below was
 written down before detection was run on them.
 """
 
+import re
 from pathlib import Path
 
 import pytest
+from test_readers_bad_input import HEADER
 from test_readers_formats import EXPECTED_HTML, HTML, PLAIN, pdf_dir  # noqa: F401 (pdf_dir: a fixture)
 from test_readers_ocr import EXPECTED, FIXTURES, check_report, read_fixture
 
 from helpers.config import RAW_DIR
+from helpers.manifest import read_manifest
+from helpers.readers import FORMATS
 
 WEB = Path(__file__).parent / "fixtures" / "web"
 NOTHING_SEEN = "no PDF, HTML, news-page or OCR-column signature"
@@ -30,6 +36,11 @@ DETECTED = {  # (fixture folder, name, suffix) → (format, reason starts with, 
     (WEB, "county_portal", ".txt"): (
         "web_page",
         "copied news page: breadcrumb, share bar, date/source line, QR-code prompt",
+        "simplified",
+    ),
+    (WEB, "news_agency", ".txt"): (
+        "web_page",
+        "copied news page: breadcrumb, share bar, date/source line, editor line, related links",
         "simplified",
     ),
     (RAW_DIR, "jiangsu_suzhou_2023", ".txt"): ("web_page", "copied news page: breadcrumb", "traditional"),
@@ -59,6 +70,18 @@ EXPECTED_DETECTED = {  # the composed pages, read by the detected reader
         "辖区12家非公企业和5家社会组织的党组织负责人参加。",
         "last": "下一步，社区将持续完善联盟运行机制，推动党建资源向企业和群众身边延伸。",
         "lines_dropped": 5,
+    },
+    (WEB, "news_agency"): {
+        "title": "非公企业党建指导员制度全面推行",
+        "published": "2024-03-21T16:42",
+        "authors": "",
+        "headings": [],
+        "captions": [],
+        "paragraphs": 4,
+        "first": "记者从有关部门获悉，全国已有超过20万名党建指导员进驻非公企业，帮助企业建立健全党组织。",
+        "last": "记者了解到，下一步有关部门将加强党建指导员培训，完善考核激励机制。",
+        "editor": ["【责任编辑：王磊】"],
+        "lines_dropped": 6,
     },
     (PLAIN, "traditional"): {
         "title": "青年创业园成立联合党支部",
@@ -107,3 +130,14 @@ def test_a_manifest_value_always_wins(tmp_path):
     report = tables["reports"].iloc[0]
     assert (report["format"], report["format_reason"]) == ("plain_text", "manifest")
     assert (report["script"], report["script_reason"]) == ("traditional", "manifest")
+
+
+def test_the_readme_has_a_valid_example_row_for_every_format_and_for_detection(tmp_path):
+    """The README's section on adding reports: each example row is accepted by the manifest reader, one per
+    format, plus one leaving format and script to detection."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"`([^`\s,]+(?:,(?! )[^`\n,]*){8})`", readme)  # not the header `report_id, file, …`
+    (tmp_path / "manifest.csv").write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    reports = read_manifest(tmp_path / "manifest.csv")
+    assert sorted(r.format for r in reports) == sorted([*FORMATS, ""])
+    assert [r.script for r in reports if not r.format] == [""]

@@ -1,9 +1,9 @@
 """A news web page saved as text: one paragraph per line, with the site's furniture around it.
 
 Lines are classified by the metadata patterns of Chinese news pages (matched on a simplified view, so
-traditional and simplified pages read alike): breadcrumb navigation (``>>``, ``当前位置：``, or three
-parts separated by ``>``), share/print/close buttons and the font-size bar, the
-date/source line, the author line (2–4 character names), editor line (``(责编:…)``), related-topics
+traditional and simplified pages read alike): breadcrumb navigation (``>>``, ``当前位置：``, or three parts
+separated by ``>``), share/print/close buttons and the font-size bar, the date/source line, the author line
+(2–4 character names), the editor line (``(责编:…)``, ``【责任编辑：…】``, ``责任编辑：…``), related-topics
 lists, QR-code prompts, photo captions (ending in the photographer's credit ``…摄``). The first line that
 is none of these is the title; bare lines (no clause punctuation) in the body are headings.
 """
@@ -19,11 +19,13 @@ _NAVIGATION = re.compile(
     r"|^[^，。！？>]+(?:>[^，。！？>]+){2,}$"  # three or more parts separated by single >
 )
 _BUTTON = r"[【\[]?(?:分享|打印|收藏|纠错|关闭|返回顶部)(?:本页|此页|窗口)?[】\]]?"
-_SHARE = re.compile(rf"^(?:{_BUTTON}\s*)+$|^分享到.*|^字号.*|^字体\s*[:：].*")
+_SHARE = re.compile(rf"^(?:{_BUTTON}\s*)+$|^分享到.*|^【?字号.*|^【?字体\s*[:：].*")
 _QR = re.compile(r"扫一扫|二维码|扫码")
 _RELATED = re.compile(r"^(?:相关专题|相关新闻|相关阅读|相关链接|延伸阅读|推荐阅读)$")
 _LIST_ITEM = re.compile(r"^[·•]")
-_EDITOR = re.compile(r"^[（(]\s*责编\s*[:：].*[)）]$")
+_EDITOR = re.compile(
+    r"^[（(【\[]\s*(?:责编|责任编辑)\s*[:：].*[)）】\]]$|^(?:责编|责任编辑)\s*[:：]\s*[^，。；]{1,12}$"
+)
 _META = re.compile(r"来源\s*[:：]|^\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}")
 _CAPTION = re.compile(r"摄\s*$|摄影\s*[:：]|图片来源|供图\s*$")
 MAX_HEADING = 40

@@ -1,13 +1,15 @@
 """``format`` and ``script`` left empty or ``auto``: detected from the file, the reason recorded in
 ``reports.csv``; a value in the manifest always wins.
 
-Besides the fixtures of the other reader tests and the two seeds, four pages were composed for these tests:
-a county portal's page copied as text (breadcrumb after 当前位置, date/source line, font-size bar, print/close
-links, QR-code prompt: a template the seed's outlet does not use), a news agency's page copied as text
-(breadcrumb with single >, 【字体】 bar, 【纠错】 button, 【责任编辑：…】 line, related news list), a
-traditional-script plain text, and a
-simplified plain text whose 著 (显著, 著名) must not make it look traditional. Every expectation below was
-written down before detection was run on them.
+Besides the fixtures of the other reader tests and the two seeds, five pages were composed
+for these tests: a county portal's page copied as text (breadcrumb after 当前位置, date/source
+line, font-size bar, print/close links, QR-code prompt: a template the seed's outlet does
+not use), a news agency's page copied as text (breadcrumb with single >, 【字体】 bar, 【纠错】
+button, 【责任编辑：…】 line, related news list), a traditional-script plain text, a simplified
+plain text whose 著 (显著, 著名) must not make it look traditional, and a page copied with only
+its date/source line (too little furniture for ``web_page``: read as plain text, the line is
+metadata, not the title). Every expectation below was written down before detection was run
+on them.
 """
 
 import re
@@ -31,6 +33,7 @@ DETECTED = {  # (fixture folder, name, suffix) → (format, reason starts with, 
     (PLAIN, "lines", ".txt"): ("plain_text", NOTHING_SEEN, "simplified"),
     (PLAIN, "traditional", ".txt"): ("plain_text", NOTHING_SEEN, "traditional"),
     (PLAIN, "simplified_zhu", ".txt"): ("plain_text", NOTHING_SEEN, "simplified"),
+    (PLAIN, "date_source", ".txt"): ("plain_text", NOTHING_SEEN, "simplified"),
     (HTML, "gov_portal", ".html"): ("html", "extension .html", "simplified"),
     (HTML, "modern_big5", ".html"): ("html", "extension .html", "traditional"),
     (WEB, "county_portal", ".txt"): (
@@ -62,6 +65,7 @@ EXPECTED_DETECTED = {  # the composed pages, read by the detected reader
     (WEB, "county_portal"): {
         "title": "社区“两新”党建联盟签约成立",
         "published": "2024-06-18T10:05",
+        "source": "县委社会工作部",
         "authors": "",
         "headings": ["共建共享"],
         "captions": [],
@@ -74,6 +78,7 @@ EXPECTED_DETECTED = {  # the composed pages, read by the detected reader
     (WEB, "news_agency"): {
         "title": "非公企业党建指导员制度全面推行",
         "published": "2024-03-21T16:42",
+        "source": "新华网",
         "authors": "",
         "headings": [],
         "captions": [],
@@ -91,6 +96,20 @@ EXPECTED_DETECTED = {  # the composed pages, read by the detected reader
         "paragraphs": 3,
         "first": "近日，科技园区青年创业园联合党支部正式成立，首批23名党员转入组织关系。",
         "last": "“有了党支部，我们这些小微企业也有了主心骨。”一位创业者说。",
+        "lines_dropped": 0,
+    },
+    (PLAIN, "date_source"): {
+        "title": "园区党群服务中心开放“夜间课堂”",
+        "subtitle": "",
+        "published": "2024-09-02T08:30",
+        "source": "开发区融媒体中心",
+        "authors": "",
+        "headings": [],
+        "captions": [],
+        "paragraphs": 3,
+        "first": "近日，开发区党群服务中心推出“夜间课堂”，"
+        "为园区青年职工提供政策解读、职业技能和心理健康等课程。",
+        "last": "“下班后能在家门口充电，很实用。”一位参加课程的职工说。",
         "lines_dropped": 0,
     },
     (PLAIN, "simplified_zhu"): {
@@ -111,7 +130,9 @@ def test_composed_pages_read_by_the_detected_reader(tmp_path, where):
     tables = read_fixture(tmp_path, where[1], "auto", where[0], ".txt", script="")
     expected = EXPECTED_DETECTED[where]
     check_report(tables, expected)
-    assert tables["reports"].iloc[0]["lines_dropped"] == expected["lines_dropped"]
+    report = tables["reports"].iloc[0]
+    assert report["lines_dropped"] == expected["lines_dropped"]
+    assert report["source"] == expected.get("source", "")
 
 
 def test_content_decides_over_a_misleading_extension(tmp_path, pdf_dir):  # noqa: F811

@@ -80,6 +80,10 @@ _CAPTION = re.compile(
     rf"^(?:图为|图[:：]|[▲△►]|[上下左右]图[:：为]?)|(?:\s{_NAME}\s*摄|[（(][^（）()]{{1,20}}摄[）)]|供图)$"
 )
 _PAGE_HEADER = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]")
+_DATE_SOURCE = re.compile(  # a web page's date/source line, copied with the text
+    r"(?:^|\s)来源\s*[:：]|^(?:发布|发表|更新)?(?:时间|日期)\s*[:：]"
+    r"|^\d{4}(?:年|-|/|\.)\d{1,2}(?:月|-|/|\.)\d{1,2}日?\s*\d{1,2}:\d{2}"
+)
 _PAGE_FURNITURE = re.compile(r"^(?:第\s*\d{1,3}\s*版|[A-Z]\d{1,2}\s*版?)(?:\s|$)|^[-—–\s]*\d{1,3}[-—–\s]*$")
 MAX_ROLE_LINE = 40  # characters: longer lines are text whatever they start with
 MAX_CAPTION = 120
@@ -87,7 +91,8 @@ MAX_CAPTION = 120
 
 def line_role(line: str) -> str | None:
     """The kind of a line that is never body text, from its pattern alone: ``byline``, ``editor``,
-    ``caption``, ``meta`` (a dated page header) or ``boilerplate`` (page number, page label); else None."""
+    ``caption``, ``meta`` (a dated page header, a date/source line) or ``boilerplate`` (page number, page
+    label); else None."""
     if _CAPTION.search(line) and len(line) <= MAX_CAPTION:
         return "caption"
     if len(line) > MAX_ROLE_LINE:
@@ -96,7 +101,7 @@ def line_role(line: str) -> str | None:
         return "byline"
     if _EDITOR.match(line):
         return "editor"
-    if _PAGE_HEADER.match(line):
+    if _PAGE_HEADER.match(line) or _DATE_SOURCE.search(line):
         return "meta"
     if _PAGE_FURNITURE.match(line):
         return "boilerplate"

@@ -4,8 +4,9 @@ Structure is recovered from the page's shape, never from line numbers or a page'
 
 * **line roles** — lines that are never body text, recognised by their pattern wherever they stand:
   bylines (``记者 NAME``, ``（记者 NAME 通讯员 NAME）``, ``文/NAME``), editor lines (``责任编辑：…``),
-  photo captions (``图为…``, ``▲…``, ``… NAME 摄``), the dated page header (``…年…月…日 星期…``, kept as
-  ``meta``) and page furniture (``第3版``, a bare page number; labelled ``boilerplate``);
+  photo captions (``图为…``, ``▲…``, ``… NAME 摄``), the dated page header (``…年…月…日 星期…``) and a
+  copied web page's date/source line (``来源：…``, ``发布时间：…``, a date with a time), kept as ``meta``,
+  and page furniture (``第3版``, a bare page number; labelled ``boilerplate``);
 * **title block** — a run of display lines (no terminal punctuation, no clause punctuation unless it
   opens with a dash, not a news-agency lead such as ``本报讯``, not a paragraph's first line: as wide
   as the next line, or narrower by an indent, when that line has punctuation): the run at the top of

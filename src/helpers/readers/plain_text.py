@@ -6,8 +6,9 @@
   blank lines after (nearly) every line are line spacing, not paragraph breaks;
 * the first short line (at most 40 characters) without terminal punctuation is the title (with any
   further such lines right after it as subtitles); with none, the report has no title and a warning;
-* bare short lines between paragraphs are headings; bylines, editor lines, captions, dated page headers
-  and page numbers are recognised by the same patterns as on an OCR page.
+* bare short lines between paragraphs are headings; bylines, editor lines, captions, dated page headers,
+  date/source lines (``来源：…``, ``发布时间：…``: kept as metadata, giving ``published`` and ``source``) and
+  page numbers are recognised by the same patterns as on an OCR page.
 
 It is the OCR reader (:mod:`helpers.readers.ocr_newspaper`) without its reading-order repair.
 """

@@ -23,6 +23,7 @@ from test_readers_ocr import EXPECTED, FIXTURES, check_report, read_fixture
 from helpers.config import RAW_DIR
 from helpers.manifest import read_manifest
 from helpers.readers import FORMATS
+from helpers.readers.detect import detect_script
 
 WEB = Path(__file__).parent / "fixtures" / "web"
 NOTHING_SEEN = "no PDF, HTML, news-page or OCR-column signature"
@@ -162,3 +163,15 @@ def test_the_readme_has_a_valid_example_row_for_every_format_and_for_detection(t
     reports = read_manifest(tmp_path / "manifest.csv")
     assert sorted(r.format for r in reports) == sorted([*FORMATS, ""])
     assert [r.script for r in reports if not r.format] == [""]
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("乾隆年间建成的古镇，如今成立了商会党委。", "simplified"),  # 乾 is 干 only outside 乾隆/乾坤
+        ("乾坤朗朗，著名企业家带头成立党支部。", "simplified"),
+        ("古鎮成立了商會黨委。", "traditional"),
+    ],
+)
+def test_script_from_phrase_aware_conversion(text, script):
+    assert detect_script(text)[0] == script

@@ -12,9 +12,9 @@ Format, from the file's extension and content, first match wins:
    ending mid-sentence) and at least ``SIMILAR_SHARE`` of them within 25% of the median display width;
 5. ``plain_text`` otherwise.
 
-Script: ``traditional`` when OpenCC's ``t2s`` (traditional → simplified, character by character)
-changes at least ``TRADITIONAL_SHARE`` of the Han characters, else ``simplified`` (a simplified text
-has a handful of characters ``t2s`` would touch, such as 著; a traditional one has a quarter or more).
+Script: ``traditional`` when OpenCC's ``t2s`` (traditional → simplified, with its phrase dictionary)
+changes at least ``TRADITIONAL_SHARE`` of the Han characters, else ``simplified`` (in a simplified text
+it changes next to none — 乾 outside 乾隆/乾坤 — in a traditional one a quarter or more).
 """
 
 import re
@@ -68,17 +68,17 @@ def detect_format(path: Path) -> tuple[str, str]:
 
 
 def detect_script(text: str) -> tuple[str, str]:
-    """(script, reason): the share of Han characters that OpenCC ``t2s`` changes."""
-    han = _HAN.findall(text)
-    changed = sum(_t2s(c) != c for c in han)
-    share = changed / len(han) if han else 0.0
-    script = "traditional" if han and share >= TRADITIONAL_SHARE else "simplified"
-    return script, f"OpenCC t2s changes {share:.1%} of {len(han)} Han characters"
-
-
-@cache
-def _t2s(char: str) -> str:
-    return _converter().convert(char)
+    """(script, reason): the share of Han characters that OpenCC ``t2s`` changes, converting the whole
+    text (phrase-aware: 乾隆 and 乾坤 keep their 乾) and comparing character by character (one character
+    at a time in the rare case the conversion changes the text's length)."""
+    converted = _converter().convert(text)
+    if len(converted) != len(text):
+        converted = "".join(_converter().convert(c) for c in text)
+    pairs = [(a, b) for a, b in zip(text, converted, strict=True) if _HAN.match(a)]
+    changed = sum(a != b for a, b in pairs)
+    share = changed / len(pairs) if pairs else 0.0
+    script = "traditional" if pairs and share >= TRADITIONAL_SHARE else "simplified"
+    return script, f"OpenCC t2s changes {share:.1%} of {len(pairs)} Han characters"
 
 
 @cache

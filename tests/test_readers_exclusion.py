@@ -2,6 +2,7 @@
 ``excluded.csv``, and the build goes on; ``--strict`` makes it fatal (one ``error:`` line, exit 2, previous
 outputs untouched), also when the build is otherwise up to date. Through the real CLI."""
 
+import importlib
 import re
 import shutil
 import subprocess
@@ -14,7 +15,12 @@ from test_readers_bad_input import HEADER, PLAIN
 from test_readers_formats import HTML
 from test_readers_formats import PLAIN as PLAIN_FIXTURES
 
+from helpers import corpus
 from helpers.__main__ import main
+from helpers.build import build_frames
+from helpers.errors import ReportExcluded
+
+build_module = importlib.import_module("helpers.build")  # `helpers.build` the attribute is the function
 
 ROWS = (
     "good,good.txt,Somewhere,某地,,,,,\n"
@@ -82,3 +88,27 @@ def test_strict_refuses_an_up_to_date_build_with_excluded_reports(runs, capsys):
     assert main(args) == 0 and capsys.readouterr().out.startswith("up to date")
     assert main([*args, "--strict"]) == 2
     assert capsys.readouterr().err.startswith(f"error: {folder / 'gbk.txt'}: ")
+
+
+def test_a_failing_reader_leaves_the_report_out_unless_strict(tmp_path, monkeypatch):
+    """A reader that fails on an unforeseen page (here made to raise) costs that report, not the corpus."""
+    monkeypatch.setattr(build_module, "stages", list)
+    for name, fixture in (("good", "paragraphs"), ("odd", "lines")):
+        (tmp_path / f"{name}.txt").write_bytes((PLAIN_FIXTURES / f"{fixture}.txt").read_bytes())
+    (tmp_path / "manifest.csv").write_text(
+        HEADER + "good,good.txt,Somewhere,某地,,,,,\nodd,odd.txt,Elsewhere,别处,,,,,\n", encoding="utf-8"
+    )
+    real = corpus.read_blocks
+
+    def read_blocks(path, fmt, log):
+        if path.name == "odd.txt":
+            raise ValueError("boom")
+        return real(path, fmt, log)
+
+    monkeypatch.setattr(corpus, "read_blocks", read_blocks)
+    with pytest.warns(ReportExcluded, match=r"odd\.txt: could not be read \(ValueError: boom\).*Fix: \S"):
+        frames = build_frames(tmp_path / "manifest.csv")
+    assert frames["reports"].report_id.tolist() == ["good"]
+    assert frames["excluded"].report_id.tolist() == ["odd"]
+    with pytest.raises(ValueError, match="boom"):
+        build_frames(tmp_path / "manifest.csv", strict=True)

@@ -130,16 +130,22 @@ def diagnostics(blocks: list[Block], log: AuditLog) -> dict:
 
 
 def read_or_exclude(report: Report, strict: bool = False) -> dict[str, pd.DataFrame]:
-    """:func:`read_report`, or for a report no reader can read (an InputError: a missing, empty or
-    undecodable file, an HTML page without main text, a PDF without a usable text layer …) only an
-    ``excluded`` table of one row (``EXCLUDED_COLUMNS``: ``file`` is the path the error names). With
-    ``strict`` the InputError is raised instead."""
+    """:func:`read_report`, or for a report that cannot be read only an ``excluded`` table of one row
+    (``EXCLUDED_COLUMNS``; ``file`` is the path the error names). Cannot be read: an InputError (a missing,
+    empty or undecodable file, an HTML page without main text, a PDF without a usable text layer …) or a
+    reader failing on a page it did not foresee (any other exception; ``problem`` names it). With
+    ``strict`` the exception is raised instead."""
     try:
         return read_report(report)
-    except InputError as err:
+    except Exception as err:
         if strict:
             raise
-        row = [report.report_id, err.path, err.problem, err.fix]
+        if isinstance(err, InputError):
+            row = [report.report_id, err.path, err.problem, err.fix]
+        else:
+            problem = f"could not be read ({type(err).__name__}: {err})"
+            fix = "name its `format` in the manifest, or see where it fails with --strict --debug"
+            row = [report.report_id, str(report.path), problem, fix]
         return {"excluded": pd.DataFrame([row], columns=EXCLUDED_COLUMNS)}
 
 

@@ -13,12 +13,14 @@ STAMP := $(VENV)/.deps-$(DEPS_HASH)
 # A corpus elsewhere: make figures MANIFEST=path/to/manifest.csv OUT=path/to/outputs
 MANIFEST ?= data/raw/manifest.csv
 OUT ?=
+STRICT ?=
 
 .PHONY: help setup data figures test lint lab bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 	@echo "  options: MANIFEST=path/to/manifest.csv (data, figures), OUT=folder for every output (data, figures)"
+	@echo "           STRICT=1 (data, figures): stop at a report no reader can read instead of leaving it out"
 
 $(STAMP): pyproject.toml requirements-lock.txt
 	@echo "Creating $(VENV) with $(PYTHON) and installing the pinned dependencies…"
@@ -33,7 +35,7 @@ $(STAMP): pyproject.toml requirements-lock.txt
 setup: $(STAMP) ## Create .venv with the pinned dependencies, the package and the Jupyter kernel
 
 data: $(STAMP) ## Build data/processed/ (or OUT/processed) from the manifest (cached on content hashes)
-	$(PY) -m helpers build --manifest "$(MANIFEST)" $(if $(OUT),--out "$(OUT)/processed")
+	$(PY) -m helpers build --manifest "$(MANIFEST)" $(if $(OUT),--out "$(OUT)/processed") $(if $(STRICT),--strict)
 
 figures: data ## Execute every notebook headless; write figures/, build/notebooks/, build/html/ (or under OUT)
 	$(PY) -m helpers notebooks $(if $(OUT),--out "$(OUT)")

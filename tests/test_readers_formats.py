@@ -1,10 +1,12 @@
 """Saved web pages (html), plain text and PDF, each read through the manifest and the real pipeline.
 
-The HTML pages (tests/fixtures/html/) were composed for these tests in three site templates — a news portal
-(GBK, breadcrumb, share bar, photo caption, editor line, related news, footer), a government portal (UTF-8,
-table navigation, 【打印】【关闭】 bar, previous/next links, footer) and an HTML5 site (Big5, traditional
-script, <nav>, share buttons, <aside> further reading, <footer>). Every expectation below was written down
-before the readers were run on them.
+The HTML pages (tests/fixtures/html/) were composed for these tests in four site templates — a news
+portal (GBK, breadcrumb, share bar, photo caption, editor line, related news, footer), a government
+portal (UTF-8, table navigation, 【打印】【关闭】 bar, previous/next links, footer), an HTML5 site (Big5,
+traditional script, <nav>, share buttons, <aside> further reading, <footer>) and a public-account
+(WeChat) article (paragraphs in <section>s, account name and time above, source and editor lines,
+tool bar, QR prompt). Every expectation below was written down from the page, not from a reader's output
+(the WeChat page was tried once before: its paragraphs were lost, which its expectations now catch).
 """
 
 from pathlib import Path
@@ -48,6 +50,19 @@ EXPECTED_HTML = {
         "paragraphs": 4,
         "first": "由园区党委组建的青年志愿服务队，日前走进十余家非公企业，为职工提供法律咨询和心理疏导服务。",
         "last": "服务队现有队员56名，其中党员23名，今后将每月固定开展一次服务活动。",
+    },
+    "wechat_article": {  # a public-account article: paragraphs in <section>s, tool bar and QR prompt after
+        "script": "",
+        "title": "“红色物业”让小区治理更有温度",
+        "authors": "",
+        "published": "2024-07-15",
+        "headings": [],
+        "captions": [],
+        "paragraphs": 3,
+        "first": "近年来，街道党工委推动物业服务企业成立党支部，"
+        "把物业服务纳入社区治理体系，让居民在家门口感受到党组织的温暖。",
+        "last": "下一步，街道将总结推广“红色物业”经验，推动更多物业服务企业建立党组织。",
+        "editor": ["编辑：王芳"],
     },
 }
 NAVIGATION = ("首页", "分享", "相关新闻", "延伸阅读", "版权所有", "上一篇", "备案号", "打印", "责编", "来源")

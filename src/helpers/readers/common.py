@@ -89,6 +89,11 @@ MAX_ROLE_LINE = 40  # characters: longer lines are text whatever they start with
 MAX_CAPTION = 120
 
 
+def is_editor(line: str) -> bool:
+    """An editor line: ``责任编辑：…``, ``编辑：…``, ``审核：…``, ``签发：…`` and the like."""
+    return len(line) <= MAX_ROLE_LINE and bool(_EDITOR.match(line))
+
+
 def line_role(line: str) -> str | None:
     """The kind of a line that is never body text, from its pattern alone: ``byline``, ``editor``,
     ``caption``, ``meta`` (a dated page header, a date/source line) or ``boilerplate`` (page number, page

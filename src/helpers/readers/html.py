@@ -5,7 +5,8 @@
   declared set; a byte-order mark or valid UTF-8 when nothing is declared; else a guess (bs4's
   ``UnicodeDammit``, which also handles the BOM and the declaration).
 * **main text** — ``trafilatura.extract`` (XML output with headings; no comments, tables or images),
-  its minimum extraction size lowered for Chinese (a character carries about a word's information).
+  its minimum extraction size lowered for Chinese (a character carries about a word's information); each
+  paragraph, heading, list item or quote is a line, also inside the ``<div>`` a page section becomes.
   Navigation, share bars, related links and footers are left out by trafilatura; what slips through
   (previous/next links, editor lines, captions, date/source lines) is labelled by the web-page rules.
 * **title** — the page's ``<h1>`` when trafilatura keeps one, else its title with the site name cut
@@ -31,6 +32,7 @@ from .common import Block, is_bare
 _SITE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|--|\s-\s|\s—\s)\s*")
 _SENTENCE = re.compile(r"[，。；！？]")
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}
+BLOCK_TAGS = ("head", "p", "item", "quote", "code")  # trafilatura's XML elements of one paragraph
 MAX_META_CHARS = 100
 MIN_EXTRACTED_CHARS = 50  # trafilatura's default (250) is tuned for alphabetic text
 
@@ -52,9 +54,7 @@ def read_file(path: Path, log: AuditLog) -> list[Block]:
         config=_config(),
     )
     doc = etree.fromstring(xml.encode("utf-8")) if xml else None
-    main = (
-        [] if doc is None else [(el.tag, " ".join("".join(el.itertext()).split())) for el in doc.find("main")]
-    )
+    main = [] if doc is None else [(el.tag, " ".join("".join(el.itertext()).split())) for el in _blocks(doc)]
     main = [(tag, text) for tag, text in main if text]
     if not any(_SENTENCE.search(text) for _, text in main):
         raise InputError(
@@ -69,6 +69,13 @@ def read_file(path: Path, log: AuditLog) -> list[Block]:
     metadata = [("byline", doc.get("author")), ("meta", _date_source_line(html)), ("meta", doc.get("date"))]
     extra = [Block(kind, value.replace(";", " "), []) for kind, value in metadata if value]
     return blocks[:1] + extra + blocks[1:]
+
+
+def _blocks(doc) -> list:
+    """The main text's outermost block elements (paragraphs, headings, list items, quotes) in order, also
+    inside the ``<div>`` wrappers trafilatura keeps for a page's sections (``<section>``)."""
+    main = doc.find("main")
+    return [el for el in main.iter(*BLOCK_TAGS) if not any(a.tag in BLOCK_TAGS for a in el.iterancestors())]
 
 
 def _date_source_line(html: str) -> str | None:

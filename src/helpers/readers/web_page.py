@@ -3,16 +3,17 @@
 Lines are classified by the metadata patterns of Chinese news pages (matched on a simplified view, so
 traditional and simplified pages read alike): breadcrumb navigation (``>>``, ``当前位置：``, or three parts
 separated by ``>``), share/print/close buttons and the font-size bar, the date/source line, the author line
-(2–4 character names), the editor line (``(责编:…)``, ``【责任编辑：…】``, ``责任编辑：…``), related-topics
-lists, QR-code prompts, photo captions (ending in the photographer's credit ``…摄``). The first line that
-is none of these is the title; bare lines (no clause punctuation) in the body are headings.
+(2–4 character names), the editor line (``(责编:…)``, ``【责任编辑：…】``, or as on a newspaper page
+``责任编辑：…``, ``编辑：…``), related-topics lists, QR-code prompts, photo captions (ending in the
+photographer's credit ``…摄``). The first line that is none of these is the title; bare lines (no clause
+punctuation) in the body are headings.
 """
 
 import re
 
 from ..audit import AuditLog
 from ..normalize import to_simplified
-from .common import Block, ends_sentence, is_bare, is_name_list, numbered_lines
+from .common import Block, ends_sentence, is_bare, is_editor, is_name_list, numbered_lines
 
 _NAVIGATION = re.compile(
     r">>|»|›|^首页|^(?:上一篇|下一篇)\s*[:：]|^(?:当前|您的|您现在的|所在)位置\s*[:：]"
@@ -23,9 +24,7 @@ _SHARE = re.compile(rf"^(?:{_BUTTON}\s*)+$|^分享到.*|^【?字号.*|^【?字�
 _QR = re.compile(r"扫一扫|二维码|扫码")
 _RELATED = re.compile(r"^(?:相关专题|相关新闻|相关阅读|相关链接|延伸阅读|推荐阅读)$")
 _LIST_ITEM = re.compile(r"^[·•]")
-_EDITOR = re.compile(
-    r"^[（(【\[]\s*(?:责编|责任编辑)\s*[:：].*[)）】\]]$|^(?:责编|责任编辑)\s*[:：]\s*[^，。；]{1,12}$"
-)
+_EDITOR = re.compile(r"^[（(【\[]\s*(?:责编|责任编辑)\s*[:：].*[)）】\]]$")  # bare ones: common.is_editor
 _META = re.compile(r"来源\s*[:：]|^\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}")
 _CAPTION = re.compile(r"摄\s*$|摄影\s*[:：]|图片来源|供图\s*$")
 MAX_HEADING = 40
@@ -81,7 +80,7 @@ def is_meta(line: str) -> bool:
 
 
 def _furniture(view: str, in_related: bool) -> str | None:
-    if _EDITOR.match(view):
+    if _EDITOR.match(view) or is_editor(view):
         return "editor"
     if in_related or _NAVIGATION.search(view) or _SHARE.match(view) or _QR.search(view):
         return "boilerplate"

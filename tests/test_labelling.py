@@ -36,14 +36,15 @@ def test_allocation_gives_equal_shares_capped_at_the_stratum_size():
 def test_rules_hash_ignores_comments_and_definitions_but_not_patterns(tmp_path):
     text = CODEBOOK.read_text(encoding="utf-8")
     commented = tmp_path / "commented.yml"
-    commented.write_text("# a new comment\n" + text.replace("      - 融合\n", "      - 融合   # fusion\n"))
+    assert "      - 培养\n" in text  # the edits below change something
+    commented.write_text("# a new comment\n" + text.replace("      - 培养\n", "      - 培养   # cultivate\n"))
     assert labelling.rules_hash(load_codebook(commented)) == labelling.rules_hash(THEMES)
     reworded = tmp_path / "reworded.yml"
     reworded.write_text(text.replace("Developing people:", "Developing people and teams:"), encoding="utf-8")
     assert labelling.rules_hash(load_codebook(reworded)) == labelling.rules_hash(THEMES)
     assert labelling.codebook_version(load_codebook(reworded)) != labelling.codebook_version(THEMES)
     edited = tmp_path / "edited.yml"
-    edited.write_text(text.replace("      - 融合\n", "      - 融合发展\n"), encoding="utf-8")
+    edited.write_text(text.replace("      - 培养\n", "      - 培养人\n"), encoding="utf-8")
     assert labelling.rules_hash(load_codebook(edited)) != labelling.rules_hash(THEMES)
 
 
@@ -177,7 +178,7 @@ def test_labels_imported_after_the_rules_changed_are_development_labels(exported
     root, vdir = exported
     edited = tmp_path / "themes.yml"
     edited.write_text(
-        CODEBOOK.read_text(encoding="utf-8").replace("      - 融合\n", "      - 融合发展\n"), encoding="utf-8"
+        CODEBOOK.read_text(encoding="utf-8").replace("      - 培养\n", "      - 培养人\n"), encoding="utf-8"
     )
     _fill(labelling.read_sheet(root / "sheet.csv"), "erin").to_csv(root / "erin.csv", index=False)
     result = cli("import", root / "erin.csv", "--validation-dir", vdir, "--codebook", edited)

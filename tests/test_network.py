@@ -6,7 +6,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from helpers.keyness import frequency_table
+from helpers.keyness import keyness_table
 from helpers.network import cooccurrence_network, distinctive_groups, write_network
 from helpers.segment import tokens_table
 
@@ -49,15 +49,16 @@ def test_only_the_strongest_edges_are_kept_and_the_output_is_deterministic(compo
 def test_node_colour_is_the_group_a_term_is_distinctive_of_and_group_networks(composed):
     sentences, tokens = composed
     groups = pd.Series({"r1": "G1", "r2": "G2"})
-    distinctive = distinctive_groups(frequency_table(tokens, sentences), groups)
+    distinctive = distinctive_groups(keyness_table(tokens, sentences, groups))
     net = cooccurrence_network(tokens, distinctive)
     colour = dict(zip(net.nodes["term"], net.nodes["group"], strict=True))
     assert colour == {**dict.fromkeys(PARTY, "G1"), **dict.fromkeys(DIGITAL, "G2")}
     one = cooccurrence_network(tokens[tokens["report_id"] == "r2"], distinctive)
     assert set(one.nodes["term"]) == set(DIGITAL) and one.nodes["community"].nunique() == 1
-    # one group only: nothing is distinctive
-    single = distinctive_groups(frequency_table(tokens, sentences), pd.Series({"r1": "G", "r2": "G"}))
-    assert (single["group"] == "").all()
+    # one group only: nothing is distinctive, every node is drawn as "no group"
+    single = distinctive_groups(keyness_table(tokens, sentences, pd.Series({"r1": "G", "r2": "G"})))
+    assert single.empty
+    assert (cooccurrence_network(tokens, single).nodes["group"] == "").all()
 
 
 def test_graphml_and_csv_exports_round_trip(composed, tmp_path):

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linear_sum_assignment
 
+from helpers.inference import REPORTS
 from helpers.topics import (
     choose_k,
     fit_topics,
@@ -49,7 +50,9 @@ def synthetic():
                 words = [vocab[rng.choice(len(vocab), p=beta[t])] for t in z]
                 rows += [(report, s, w) for w in words]
     tokens = pd.DataFrame(rows, columns=["report_id", "sentence_id", "token"]).assign(is_stopword=False)
-    return tokens, pd.Series(groups)
+    sentences = tokens[["report_id", "sentence_id"]].drop_duplicates()
+    sentences = sentences.assign(block_id=sentences["sentence_id"] // 5, text="")  # paragraphs of 5 sentences
+    return tokens, sentences, pd.Series(groups)
 
 
 def _match(topics_terms: pd.DataFrame, truth_top: list[set]) -> dict[int, tuple[int, float]]:
@@ -61,9 +64,9 @@ def _match(topics_terms: pd.DataFrame, truth_top: list[set]) -> dict[int, tuple[
 
 
 def test_known_topics_and_the_sign_of_their_group_difference_are_recovered(synthetic):
-    tokens, groups = synthetic
+    tokens, sentences, groups = synthetic
     vocab, beta = truth()
-    docs = topic_documents(tokens, groups)
+    docs = topic_documents(tokens, sentences, groups)
     topics = fit_topics(docs, K)
     terms = topic_terms(topics)
     truth_top = [{vocab[i] for i in np.argsort(-beta[k])[:10]} for k in range(K)]
@@ -74,13 +77,13 @@ def test_known_topics_and_the_sign_of_their_group_difference_are_recovered(synth
     assert prev[(first, "A")] > prev[(first, "B")]
     assert prev[(last, "B")] > prev[(last, "A")]
     table = prevalence(topics)
-    assert (table["unit"] == "report").all() and (table["n_units"] == 4).all()
+    assert (table["unit"] == REPORTS).all() and (table["n_units"] == 4).all()
     assert ((table["lo"] <= table["prevalence"]) & (table["prevalence"] <= table["hi"])).all()
 
 
 def test_the_same_seed_gives_identical_output_and_choose_k_marks_one(synthetic):
-    tokens, groups = synthetic
-    docs = topic_documents(tokens, groups)
+    tokens, sentences, groups = synthetic
+    docs = topic_documents(tokens, sentences, groups)
     a, b = fit_topics(docs, K, seed=11), fit_topics(docs, K, seed=11)
     assert a.theta.tobytes() == b.theta.tobytes()
     assert topic_terms(a).to_csv() == topic_terms(b).to_csv()
@@ -99,8 +102,8 @@ def test_frex_ranks_exclusive_terms_first():
 
 
 def test_representative_sentences_and_theme_coverage(synthetic):
-    tokens, groups = synthetic
-    docs = topic_documents(tokens, groups)
+    tokens, sentences, groups = synthetic
+    docs = topic_documents(tokens, sentences, groups)
     topics = fit_topics(docs, K, iterations=200)
     sentences = docs[["report_id", "sentence_id"]].assign(
         text=lambda d: d.report_id + ":" + d.sentence_id.astype(str)

@@ -9,9 +9,9 @@ dropped. Communities: Clauset–Newman–Moore greedy modularity maximisation
 (``networkx.community.greedy_modularity_communities``, Jaccard as edge weight; deterministic for a graph
 built in a fixed order), numbered 1.. by size, then by their first term.
 
-Each node is coloured by the group for which the term is most distinctive: the group with the largest
-log-odds z of the term against the other groups (Monroe, Colaresi & Quinn 2008, :func:`keyness.log_odds_z`,
-informative prior as in ``keyness.csv``), or no group ("") when no z reaches ``Z_MIN``. Counts come from the
+Each node is coloured by the group for which the term is most distinctive (:func:`distinctive_groups`: the
+keyness table's ``distinctive`` rule, then the largest log-odds z), or no group ("") when it is distinctive
+of none. Counts come from the
 tokens of body sentences; the sentence × term incidence is a sparse matrix, and only the kept terms are
 paired, so memory grows with the number of sentences, not with its square.
 """
@@ -24,14 +24,12 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .correspondence import group_table
 from .io import write_atomic, write_csv
-from .keyness import PRIOR_SCALE, content, log_odds_z
+from .keyness import content
 
 N_TERMS = 120
 N_EDGES = 60
 MIN_COUNT = 3
-Z_MIN = 1.96  # a term is distinctive of a group if its log-odds z against the other groups reaches this
 
 NODE_COLUMNS = ["term", "frequency", "sentences", "degree", "community", "group", "z"]
 EDGE_COLUMNS = ["source", "target", "cooccurrences", "jaccard", "rank"]
@@ -48,22 +46,19 @@ class Network:
     edges: pd.DataFrame
 
 
-def distinctive_groups(frequencies: pd.DataFrame, groups: pd.Series, z_min: float = Z_MIN) -> pd.DataFrame:
-    """Per term, the group it is most distinctive of: ``term``, ``group`` ("" if none), ``z``.
+def distinctive_groups(keyness: pd.DataFrame) -> pd.DataFrame:
+    """Per term, the group it is most distinctive of: ``term``, ``group``, ``z``.
 
-    ``frequencies``: ``report_id, term, count`` (``frequencies.csv``); ``groups``: the group of each report.
-    Each group is compared with the pooled other groups; with one group no term is distinctive.
+    ``keyness``: a :func:`keyness.keyness_table` (``keyness.csv``); among the groups for which the term is
+    ``distinctive`` (over-used, BH q ≤ 0.05, in enough paragraphs) the one with the largest ``log_odds_z``.
+    Terms distinctive of no group are absent (drawn as "no group").
     """
-    table = group_table(frequencies, "term", groups)
-    y = table.to_numpy()
-    if y.shape[1] < 2:
-        return pd.DataFrame({"term": table.index, "group": "", "z": 0.0})
-    pooled = y.sum(axis=1, keepdims=True)
-    z = log_odds_z(y, pooled - y, PRIOR_SCALE * pooled.astype(float))
-    best = z.argmax(axis=1)
-    top = z[np.arange(len(z)), best]
-    group = np.where(top >= z_min, table.columns.to_numpy()[best], "")
-    return pd.DataFrame({"term": table.index, "group": group, "z": top})
+    rows = keyness[keyness["distinctive"].astype(bool)]
+    rows = rows.sort_values(["term", "log_odds_z", "group"], ascending=[True, False, True])
+    best = rows.drop_duplicates("term")
+    return pd.DataFrame(
+        {"term": best["term"].astype(str), "group": best["group"].astype(str), "z": best["log_odds_z"]}
+    ).reset_index(drop=True)
 
 
 def incidence(tokens: pd.DataFrame) -> tuple[sparse.csr_array, pd.Index, np.ndarray]:

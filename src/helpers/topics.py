@@ -20,9 +20,10 @@ corpus order): the model, the choice of k and the prevalences are estimated on t
   ``calcfrex``): the weighted harmonic mean of the within-topic ECDF ranks of exclusivity β_kv / Σ_j β_jv and
   of frequency β_kv, weight ``FREX_WEIGHT`` = 0.5 on exclusivity.
 - **Prevalence per group** (:func:`prevalence`): the mean of the documents' topic proportions θ_dk in the
-  group, with a 95% percentile bootstrap interval; the resampled unit is the report when the group has at
-  least two reports (a cluster bootstrap: sentences of one report are not independent), else the sentence.
-  Also the DMR prior mean for the group, exp(λ_kg) / Σ_j exp(λ_jg).
+  group, with a 95% percentile bootstrap interval resampling the unit :mod:`helpers.inference` uses for
+  theme shares: reports when the group has at least two (cluster bootstrap), else the report's paragraphs
+  (block bootstrap) — sentences of one report or paragraph are not independent. Also the DMR prior mean
+  for the group, exp(λ_kg) / Σ_j exp(λ_jg).
 - **Topics and themes** (:func:`theme_coverage`): per topic and codebook theme, the θ-weighted share of the
   topic's sentences coded with the theme; a topic is *covered* when the θ-weighted share of its sentences
   coded with any theme reaches ``COVER_MIN`` (a reading aid: an uncovered topic is a recurring subject the
@@ -38,8 +39,8 @@ import tomotopy as tp
 from scipy import stats
 
 from .config import SEED
+from .inference import PARAGRAPHS, REPORTS, percentile_interval, ratio_replicates
 from .keyness import content
-from .themes import bootstrap_counts, percentile_interval
 
 K_GRID = (3, 4, 5, 6, 8)
 MIN_COUNT = 3
@@ -57,15 +58,18 @@ MISSING = "(missing)"
 
 def topic_documents(
     tokens: pd.DataFrame,
+    sentences: pd.DataFrame,
     groups: pd.Series,
     min_count: int = MIN_COUNT,
     max_docs: int = MAX_DOCS,
     seed: int = SEED,
 ) -> pd.DataFrame:
-    """One row per modelled sentence: ``report_id``, ``sentence_id``, ``group``, ``words`` (tuple of terms).
+    """One row per modelled sentence: ``report_id``, ``sentence_id``, ``group``, ``block_id`` (its
+    paragraph), ``words`` (tuple of terms).
 
-    ``tokens``: ``tokens.csv`` rows; ``groups``: the group of each report (a report without one is in
-    ``MISSING``). See the module docstring for the vocabulary, ``MIN_WORDS`` and the ``max_docs`` sample.
+    ``tokens``, ``sentences``: ``tokens.csv`` and ``sentences.csv`` rows; ``groups``: the group of each
+    report (a report without one is in ``MISSING``). See the module docstring for the vocabulary,
+    ``MIN_WORDS`` and the ``max_docs`` sample.
     """
     ct = content(tokens)
     kept = ct["token"].map(ct["token"].value_counts()) >= min_count
@@ -78,7 +82,8 @@ def topic_documents(
         docs = docs.sample(n=max_docs, random_state=seed).sort_values(["_order", "sentence_id"])
     group = docs["report_id"].map(groups).astype(object).fillna(MISSING).astype(str)
     docs.insert(2, "group", group.to_numpy())
-    return docs.drop(columns="_order").reset_index(drop=True)
+    docs = docs.drop(columns="_order").merge(sentences[["report_id", "sentence_id", "block_id"]], how="left")
+    return docs[["report_id", "sentence_id", "group", "block_id", "words"]]
 
 
 def fit_dmr(docs: pd.DataFrame, k: int, seed: int = SEED, iterations: int = ITERATIONS) -> tp.DMRModel:
@@ -185,33 +190,28 @@ def labels(terms: pd.DataFrame) -> pd.Series:
 
 def prevalence(topics: Topics, n_boot: int = N_BOOT, seed: int = SEED) -> pd.DataFrame:
     """One row per topic × group: ``topic``, ``group``, ``prevalence`` (mean θ), ``lo``, ``hi`` (95%
-    bootstrap), ``unit`` (``report`` or ``sentence``: what was resampled), ``n_units``, ``n_docs``,
-    ``prior`` (the DMR prior mean). Groups in order of first appearance, topics 1..k."""
+    bootstrap), ``unit`` (what was resampled: ``inference.REPORTS`` or ``inference.PARAGRAPHS``),
+    ``n_units``, ``n_docs``, ``prior`` (the DMR prior mean). Groups in order of first appearance, topics
+    1..k."""
     docs, theta = topics.docs, topics.theta
     k = theta.shape[1]
     prior = np.exp(topics.lambdas)
     prior = pd.DataFrame(prior / prior.sum(axis=0, keepdims=True), columns=topics.groups)
     parts = []
     for group, rows in docs.groupby("group", sort=False).indices.items():
-        reports = docs["report_id"].to_numpy()[rows]
-        unit = "report" if len(set(reports)) >= 2 else "sentence"
-        keys = pd.factorize(reports)[0] if unit == "report" else np.arange(len(rows))
-        n_units = keys.max() + 1
+        part = docs.iloc[rows]
+        by_report = part["report_id"].nunique() >= 2
+        keys = pd.factorize(part["report_id"] if by_report else part["block_id"])[0]
+        n_units = int(keys.max()) + 1
         sums = np.zeros((n_units, k))
         np.add.at(sums, keys, theta[rows])
         sizes = np.bincount(keys, minlength=n_units).astype(float)
-        reps = np.vstack(
-            [
-                (w @ sums) / (w @ sizes)[:, None]
-                for w in bootstrap_counts(n_units, f"topics:{group}", n_boot, seed)
-            ]
+        lo, hi = percentile_interval(ratio_replicates(sums, sizes, f"topics:{group}", n_boot, seed))
+        out = pd.DataFrame(
+            {"topic": np.arange(1, k + 1), "group": group, "prevalence": sums.sum(0) / sizes.sum()}
         )
-        lo, hi = percentile_interval(reps)
-        part = pd.DataFrame(
-            {"topic": np.arange(1, k + 1), "group": group, "prevalence": sums.sum(axis=0) / sizes.sum()}
-        )
-        part = part.assign(lo=lo, hi=hi, unit=unit, n_units=n_units, n_docs=len(rows))
-        parts.append(part.assign(prior=prior[group].to_numpy()))
+        out = out.assign(lo=lo, hi=hi, unit=REPORTS if by_report else PARAGRAPHS, n_units=n_units)
+        parts.append(out.assign(n_docs=len(rows), prior=prior[group].to_numpy()))
     out = pd.concat(parts, ignore_index=True)
     return out.sort_values(["topic"], kind="stable").reset_index(drop=True).round(6)
 
@@ -219,7 +219,7 @@ def prevalence(topics: Topics, n_boot: int = N_BOOT, seed: int = SEED) -> pd.Dat
 def representative(topics: Topics, sentences: pd.DataFrame, n: int = 3) -> pd.DataFrame:
     """Per topic the ``n`` sentences with the largest θ_dk: ``topic``, ``rank``, ``report_id``,
     ``sentence_id``, ``group``, ``theta``, ``text`` (ties in corpus order)."""
-    docs = topics.docs.merge(sentences[["report_id", "sentence_id", "text"]], how="left")
+    docs = topics.docs.merge(sentences[["report_id", "sentence_id", "text"]], how="left", validate="1:1")
     parts = []
     for t in range(topics.theta.shape[1]):
         best = np.argsort(-topics.theta[:, t], kind="stable")[:n]

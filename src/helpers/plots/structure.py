@@ -3,8 +3,9 @@
 Labels never overlap (:func:`_place_labels`): they are placed in order of importance — groups first, then
 rows by their contribution to the map, or nodes by frequency — each at the first of a fixed list of positions
 around its point that is free, and hidden when none is, so what is dropped is the least important and the
-figure is deterministic. (``adjustText`` was tried first: it took minutes for 150 labels on a 2-core machine
-and still left overlaps.)
+figure is deterministic. A group's label is never dropped: when no near position is free it is moved farther
+out, on rings of growing radius, with a thin leader line to its marker. (``adjustText`` was tried first: it
+took minutes for 150 labels on a 2-core machine and still left overlaps.)
 """
 
 import networkx as nx
@@ -13,7 +14,7 @@ import pandas as pd
 from matplotlib import patheffects
 from matplotlib import pyplot as plt
 from matplotlib.lines import Line2D
-from matplotlib.ticker import ScalarFormatter
+from matplotlib.ticker import LogLocator, NullFormatter, StrMethodFormatter
 from matplotlib.transforms import Bbox
 
 from ..config import SEED
@@ -29,15 +30,24 @@ OFFSETS = [(0, 0)] + [
     for f in (9, 18)
     for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1))
 ]
+# Farther positions for labels that must be shown (with a leader line): 16 directions, rings of 30–150 points
+FAR_OFFSETS = [
+    (round(r * np.cos(a), 1), round(r * np.sin(a), 1))
+    for r in range(30, 151, 12)
+    for a in np.linspace(0, 2 * np.pi, 16, endpoint=False)
+]
 
 
-def _place_labels(ax: plt.Axes, labels: list[tuple[float, float, str, dict]], avoid=()) -> int:
+def _place_labels(
+    ax: plt.Axes, labels: list[tuple[float, float, str, dict]], avoid=(), required: int = 0
+) -> int:
     """Label points without overlap: ``labels`` are ``(x, y, text, text kwargs)`` in order of importance.
 
     Each label is tried centred on its point, then at ``OFFSETS`` around it; it takes the first position
     whose box overlaps no label placed before it nor a marker at the data points ``avoid`` (a square of
     ``MARKER`` points), and stays inside the axes; it is hidden when there is none (deterministic; the
-    figure's layout must be final). Labels get a white halo. Returns the number hidden.
+    figure's layout must be final). The first ``required`` labels also try ``FAR_OFFSETS``, drawn with a
+    leader line. Labels get a white halo. Returns the number hidden.
     """
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
@@ -49,11 +59,11 @@ def _place_labels(ax: plt.Axes, labels: list[tuple[float, float, str, dict]], av
     ]
     hidden = 0
     halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
-    for x, y, label, style in labels:
+    for n, (x, y, label, style) in enumerate(labels):
         text = ax.annotate(label, (x, y), xytext=(0, 0), textcoords="offset points", ha="center", va="center")
         text.update({"zorder": 5, "path_effects": halo} | style)
         box = text.get_window_extent(renderer)
-        for dx, dy in OFFSETS:
+        for dx, dy in OFFSETS + (FAR_OFFSETS if n < required else []):
             moved = box.translated(dx * scale, dy * scale)
             inside = (
                 frame.x0 <= moved.x0
@@ -63,6 +73,9 @@ def _place_labels(ax: plt.Axes, labels: list[tuple[float, float, str, dict]], av
             )
             if inside and not any(moved.overlaps(other) for other in kept):
                 text.set_position((dx, dy))
+                if (dx, dy) not in OFFSETS:  # a far position: a leader line from the label to its point
+                    line = {"arrowstyle": "-", "color": style.get("color", NEUTRAL), "lw": 0.6, "shrinkB": 4}
+                    ax.annotate("", (x, y), xytext=(dx, dy), textcoords="offset points", arrowprops=line)
                 kept.append(moved)
                 break
         else:
@@ -109,7 +122,9 @@ def ca_map(
         ax.set_ylabel(f"Axis 2 ({share[2]:.1%} of inertia)")
     else:
         ax.set_yscale("log")
-        ax.yaxis.set_major_formatter(ScalarFormatter())
+        ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))  # 1, 2, 5, 10, 20, 50 … as plain numbers
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
         for g, x in zip(cols["label"], cols["dim_1"], strict=True):
             ax.axvline(x, color=colors[g], lw=1.5)
         ax.set_ylabel("Count in the corpus (log scale)")
@@ -129,7 +144,8 @@ def ca_map(
     ]
     ax.set_title(f"{title}\n", fontsize=11)  # the second line is written once the labels are placed
     fig.tight_layout()
-    hidden = _place_labels(ax, labels, avoid=np.column_stack([cols["dim_1"], group_y]) if two_d else ())
+    avoid = np.column_stack([cols["dim_1"], group_y]) if two_d else ()
+    hidden = _place_labels(ax, labels, avoid=avoid, required=len(cols))
     note = f"labelled: every group and the {len(best)} rows contributing most"
     ax.set_title(f"{title}\n{note}" + (f" ({hidden} hidden to avoid overlap)" if hidden else ""), fontsize=11)
     return fig
@@ -207,22 +223,40 @@ def k_choice_figure(grid: pd.DataFrame) -> plt.Figure:
 
 
 def prevalence_figure(prev: pd.DataFrame, labels: pd.Series, groups: list[str]) -> plt.Figure:
-    """Topic prevalence per group: mean topic share with its 95% interval, one row per topic."""
+    """Topic prevalence per group: one panel per topic (title: its label), one row per group (named on the
+    left), the mean topic share as a dot with its 95% interval; the dashed line is the topic's share over all
+    modelled sentences (group means weighted by ``n_docs``). Readable from 2 to about 40 groups."""
     colors = group_colors(groups)
     present = [g for g in groups if g in set(prev["group"])]
-    k = prev["topic"].nunique()
-    fig, ax = plt.subplots(figsize=(FIG_WIDTH, 0.5 * k * max(1, len(present) / 4) + 1.5))
-    step = 0.7 / max(len(present), 1)
-    for i, g in enumerate(present):
-        part = prev[prev["group"] == g]
-        y = part["topic"].to_numpy() + (i - (len(present) - 1) / 2) * step
-        err = [part["prevalence"] - part["lo"], part["hi"] - part["prevalence"]]
-        ax.errorbar(part["prevalence"], y, xerr=err, fmt="o", ms=4, color=colors[g], label=g, capsize=2)
-    ax.set_yticks(range(1, k + 1), [labels[t] for t in range(1, k + 1)])
-    ax.invert_yaxis()
-    ax.set_xlabel("mean topic share of the group's sentences (95% bootstrap interval)")
-    ax.legend(fontsize=8, frameon=False, loc="best", ncols=1 + len(present) // 10)
-    ax.set_title("Topic prevalence by group (DMR topic model)")
+    topics = sorted(prev["topic"].unique())
+    cols = min(4, len(topics))
+    rows = -(-len(topics) // cols)
+    height = max(1.4, 0.19 * len(present) + 0.9)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(FIG_WIDTH, height * rows + 0.6), sharex=True, sharey=True, squeeze=False
+    )
+    for ax in axes.ravel()[len(topics) :]:
+        ax.set_axis_off()
+    y = {g: i for i, g in enumerate(present)}
+    for ax, t in zip(axes.ravel(), topics, strict=False):
+        part = prev[prev["topic"] == t]
+        overall = (part["prevalence"] * part["n_docs"]).sum() / part["n_docs"].sum()
+        ax.axvline(overall, color=NEUTRAL, lw=0.8, ls="--", zorder=1)
+        for row in part.itertuples():
+            c = colors[row.group]
+            ax.plot([row.lo, row.hi], [y[row.group]] * 2, color=c, lw=1.4, solid_capstyle="butt")
+            ax.plot(row.prevalence, y[row.group], "o", ms=4, color=c, zorder=3)
+        ax.set_title(labels[t], fontsize=9)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.tick_params(axis="y", labelsize=8 if len(present) > 12 else 9)
+        ax.grid(axis="y", color="#EEEEEE", lw=0.6)
+    axes[0, 0].set_yticks(range(len(present)), present)
+    axes[0, 0].set_ylim(len(present) - 0.5, -0.5)  # first group on top
+    axes[0, 0].set_xlim(left=0)
+    fig.supxlabel(
+        "mean topic share of the group's sentences (95% bootstrap interval; dashed: all groups)", fontsize=10
+    )
+    fig.suptitle("Topic prevalence by group (DMR topic model)")
     fig.tight_layout()
     return fig
 

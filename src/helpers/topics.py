@@ -41,6 +41,7 @@ from scipy import stats
 from .config import SEED
 from .inference import PARAGRAPHS, REPORTS, percentile_interval, ratio_replicates
 from .keyness import content
+from .manifest import MISSING
 
 K_GRID = (3, 4, 5, 6, 8)
 MIN_COUNT = 3
@@ -53,7 +54,6 @@ TOP_N = 10
 FREX_WEIGHT = 0.5
 N_BOOT = 2_000
 COVER_MIN = 0.5
-MISSING = "(missing)"
 
 
 def topic_documents(

@@ -236,3 +236,34 @@ def test_alpha_of_two_binary_coders_matches_the_hand_computation():
 def test_the_labels_file_is_keyed_by_sentence_key():
     header = THEME_LABELS.read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header[: len(validation.LABEL_COLUMNS)] == validation.LABEL_COLUMNS
+
+
+# --- uncoded sentences -------------------------------------------------------------------------------
+
+
+def test_uncoded_sentences_and_their_terms_against_a_hand_example():
+    sentences = pd.DataFrame(
+        {
+            "report_id": ["r", "r", "r", "q"],
+            "sentence_id": [0, 1, 2, 0],
+            "sentence_key": ["r:a", "r:b", "r:c", "q:a"],
+            "text": ["甲乙乙。", "乙丙。", "丁。", "乙丁。"],
+        }
+    )
+    coded = pd.DataFrame({"report_id": ["r"], "sentence_id": [2], "theme": ["t"]})  # r:c is coded
+    uncoded = validation.uncoded_sentences(sentences, coded)
+    assert list(uncoded.sentence_key) == ["r:a", "r:b", "q:a"]
+    tokens = pd.DataFrame(
+        {
+            "report_id": ["r", "r", "r", "r", "r", "r", "q", "q"],
+            "sentence_id": [0, 0, 0, 1, 1, 2, 0, 0],
+            "token": ["甲", "乙", "乙", "乙", "丙", "丁", "乙", "丁"],
+            "is_stopword": [False, False, False, False, True, False, False, False],
+        }
+    )
+    terms = validation.uncoded_terms(uncoded, tokens)
+    # 乙 in 3 uncoded sentences (4 times); 丁 and 甲 in one each (丁 of r:c is coded); 丙 is a stopword
+    expected = [["乙", 3, 4], ["丁", 1, 1], ["甲", 1, 1]]
+    assert terms[["term", "n_sentences", "count"]].values.tolist() == expected
+    assert terms.example.iloc[0] == "甲乙乙。"
+    assert len(validation.uncoded_terms(uncoded, tokens, top_n=1)) == 1

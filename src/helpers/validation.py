@@ -147,6 +147,37 @@ def disagreements(
     return out[["theme", "kind", "report_id", "sentence_id", "matched_terms", "text"]].reset_index(drop=True)
 
 
+def uncoded_sentences(sentences: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
+    """The sentences no theme coded (``report_id``, ``sentence_id``, ``sentence_key``, ``text``), in corpus
+    order: where to look for phrasing the rules miss."""
+    hit = pd.MultiIndex.from_frame(coded[["report_id", "sentence_id"]])
+    at = pd.MultiIndex.from_frame(sentences[["report_id", "sentence_id"]])
+    columns = ["report_id", "sentence_id", "sentence_key", "text"]
+    return sentences.loc[~at.isin(hit), columns].reset_index(drop=True)
+
+
+def uncoded_terms(uncoded: pd.DataFrame, tokens: pd.DataFrame, top_n: int = 20) -> pd.DataFrame:
+    """The most frequent content terms (``is_stopword`` False in ``tokens``) of the ``uncoded`` sentences:
+    ``term``, ``n_sentences`` (uncoded sentences containing it), ``count`` (occurrences), ``example`` (the
+    first such sentence). Sorted by ``n_sentences``, then ``count`` (descending), then term; at most
+    ``top_n`` rows."""
+    content = tokens.loc[~tokens.is_stopword.astype(bool), ["report_id", "sentence_id", "token"]]
+    found = content.merge(uncoded[["report_id", "sentence_id", "text"]], on=["report_id", "sentence_id"])
+    grouped = found.groupby("token", sort=False)
+    out = pd.DataFrame(
+        {
+            "n_sentences": grouped.apply(lambda d: len(d.drop_duplicates(["report_id", "sentence_id"]))),
+            "count": grouped.size(),
+            "example": grouped.text.first(),
+        }
+    ).rename_axis("term")
+    columns = ["term", "n_sentences", "count", "example"]
+    if out.empty:
+        return pd.DataFrame(columns=columns)
+    out = out.reset_index().sort_values(["n_sentences", "count", "term"], ascending=[False, False, True])
+    return out[columns].head(top_n).reset_index(drop=True)
+
+
 # --- agreement and scores with intervals ------------------------------------------------------------------
 
 

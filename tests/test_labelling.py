@@ -113,7 +113,7 @@ def _write_xlsx(frame: pd.DataFrame, path):
     book.save(path)
 
 
-def test_freeze_then_import_two_coders_keeps_both_and_holds_them_out(exported):
+def test_freeze_then_import_two_coders_keeps_both_and_holds_them_out(exported, corpus):
     root, vdir = exported
     table = labelling.read_sheet(root / "sheet.csv")
     _write_xlsx(_fill(table, "alice"), root / "alice.xlsx")
@@ -138,6 +138,20 @@ def test_freeze_then_import_two_coders_keeps_both_and_holds_them_out(exported):
 
     again = cli("import", root / "alice.xlsx", "--validation-dir", vdir)
     assert again.returncode == 0 and "imported 0 labelled row(s)" in again.stdout  # idempotent
+
+    # what the build and notebook 03 then show: held-out scores only, and the two coders' agreement
+    frames = {k: corpus[k] for k in ("sentences", "sentence_themes")}
+    built = validation.validation_stage(
+        frames, {"codebook": CODEBOOK, "inputs": {"labels": vdir / "theme_labels.csv"}}
+    )
+    scores = built["theme_validation"].set_index("theme")
+    assert set(scores.set) == {"held-out"} and scores.interval.str.startswith("bootstrap over").all()
+    assert scores.at["talent", "n_labelled"] == 27 and scores.at["integration", "n_labelled"] == 30  # 3 ties
+    agree = built["theme_agreement"].set_index("theme")
+    assert agree.at["talent", "n_units"] == 30 and agree.at["talent", "n_coders"] == 2
+    assert (
+        agree.at["talent", "percent_agreement"] == pytest.approx(27 / 30) and agree.at["talent", "alpha"] < 1
+    )
 
 
 def test_a_bad_sheet_gets_one_line_per_problem_and_changes_nothing(exported, hash_files):

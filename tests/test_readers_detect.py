@@ -1,11 +1,12 @@
 """``format`` and ``script`` left empty or ``auto``: detected from the file, the reason recorded in
 ``reports.csv``; a value in the manifest always wins.
 
-Besides the fixtures of the other reader tests and the two seeds, five pages were composed
+Besides the fixtures of the other reader tests and the two seeds, six pages were composed
 for these tests: a county portal's page copied as text (breadcrumb after 当前位置, date/source
 line, font-size bar, print/close links, QR-code prompt: a template the seed's outlet does
 not use), a news agency's page copied as text (breadcrumb with single >, 【字体】 bar, 【纠错】
-button, 【责任编辑：…】 line, related news list), a traditional-script plain text, a simplified
+button, 【责任编辑：…】 line, related news list), a page with a date-time line in
+slashes and a bare editor line, a traditional-script plain text, a simplified
 plain text whose 著 (显著, 著名) must not make it look traditional, and a page copied with only
 its date/source line (too little furniture for ``web_page``: read as plain text, the line is
 metadata, not the title). Every expectation below was written down before detection was run
@@ -45,6 +46,11 @@ DETECTED = {  # (fixture folder, name, suffix) → (format, reason starts with, 
     (WEB, "news_agency", ".txt"): (
         "web_page",
         "copied news page: breadcrumb, share bar, date/source line, editor line, related links",
+        "simplified",
+    ),
+    (WEB, "slash_date", ".txt"): (
+        "web_page",
+        "copied news page: breadcrumb, share bar, date/source line",
         "simplified",
     ),
     (RAW_DIR, "jiangsu_suzhou_2023", ".txt"): ("web_page", "copied news page: breadcrumb", "traditional"),
@@ -88,6 +94,18 @@ EXPECTED_DETECTED = {  # the composed pages, read by the detected reader
         "last": "记者了解到，下一步有关部门将加强党建指导员培训，完善考核激励机制。",
         "editor": ["【责任编辑：王磊】"],
         "lines_dropped": 6,
+    },
+    (WEB, "slash_date"): {
+        "title": "快递企业党支部开展“服务零距离”活动",
+        "published": "2024-05-06T14:30",
+        "authors": "",
+        "headings": [],
+        "captions": [],
+        "paragraphs": 3,
+        "first": "5月5日，一家快递企业的党支部组织党员快递员走进社区，开展“服务零距离”活动。",
+        "last": "企业党支部书记表示，将把此类活动常态化开展。",
+        "editor": ["编辑：刘洋"],
+        "lines_dropped": 2,
     },
     (PLAIN, "traditional"): {
         "title": "青年创业园成立联合党支部",

@@ -29,7 +29,7 @@ BLOCK_COLUMNS = ["report_id", "block_id", "section", "kind", "text", "raw_lines"
 EXCLUDED_COLUMNS = ["report_id", "file", "problem", "fix"]  # reports no reader could read
 SENTENCE_COLUMNS = ["report_id", "sentence_id", "sentence_key", "block_id", "section", "text"]
 
-_DATE = re.compile(r"(\d{4})(?:年|-)(\d{1,2})(?:月|-)(\d{1,2})日?\s*T?(\d{1,2}:\d{2})?")
+_DATE = re.compile(r"(\d{4})(?:年|-|/|\.)(\d{1,2})(?:月|-|/|\.)(\d{1,2})日?\s*T?(\d{1,2}:\d{2})?")
 _SOURCE = re.compile(r"来源\s*[:：]\s*(\S+)")
 _ROLE = re.compile(
     r"\S{0,4}?(?:记者|通讯员|实习生|撰文|作者)\s*[:：]?|[文图]\s*[/／]|报道|报导|[/／（()）【】□■]"

@@ -80,10 +80,11 @@ _CAPTION = re.compile(
     rf"^(?:图为|图[:：]|[▲△►]|[上下左右]图[:：为]?)|(?:\s{_NAME}\s*摄|[（(][^（）()]{{1,20}}摄[）)]|供图)$"
 )
 _PAGE_HEADER = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]")
-_DATE_SOURCE = re.compile(  # a web page's date/source line, copied with the text
-    r"(?:^|\s)来源\s*[:：]|^(?:发布|发表|更新)?(?:时间|日期)\s*[:：]"
-    r"|^\d{4}(?:年|-|/|\.)\d{1,2}(?:月|-|/|\.)\d{1,2}日?\s*\d{1,2}:\d{2}"
+# a web page's publication line: 发布时间：…, or a date with a time (2024-05-06 14:30, 2024/5/6 9:05 …)
+PUBLISHED = (
+    r"^(?:发布|发表|更新)?(?:时间|日期)\s*[:：]|^\d{4}(?:年|-|/|\.)\d{1,2}(?:月|-|/|\.)\d{1,2}日?\s*\d{1,2}:\d{2}"
 )
+_DATE_SOURCE = re.compile(rf"(?:^|\s)来源\s*[:：]|{PUBLISHED}")  # a web page's date/source line, copied
 _PAGE_FURNITURE = re.compile(r"^(?:第\s*\d{1,3}\s*版|[A-Z]\d{1,2}\s*版?)(?:\s|$)|^[-—–\s]*\d{1,3}[-—–\s]*$")
 MAX_ROLE_LINE = 40  # characters: longer lines are text whatever they start with
 MAX_CAPTION = 120

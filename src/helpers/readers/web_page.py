@@ -13,7 +13,7 @@ import re
 
 from ..audit import AuditLog
 from ..normalize import to_simplified
-from .common import Block, ends_sentence, is_bare, is_editor, is_name_list, numbered_lines
+from .common import PUBLISHED, Block, ends_sentence, is_bare, is_editor, is_name_list, numbered_lines
 
 _NAVIGATION = re.compile(
     r">>|»|›|^首页|^(?:上一篇|下一篇)\s*[:：]|^(?:当前|您的|您现在的|所在)位置\s*[:：]"
@@ -25,7 +25,7 @@ _QR = re.compile(r"扫一扫|二维码|扫码")
 _RELATED = re.compile(r"^(?:相关专题|相关新闻|相关阅读|相关链接|延伸阅读|推荐阅读)$")
 _LIST_ITEM = re.compile(r"^[·•]")
 _EDITOR = re.compile(r"^[（(【\[]\s*(?:责编|责任编辑)\s*[:：].*[)）】\]]$")  # bare ones: common.is_editor
-_META = re.compile(r"来源\s*[:：]|^\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}")
+_META = re.compile(rf"来源\s*[:：]|{PUBLISHED}")
 _CAPTION = re.compile(r"摄\s*$|摄影\s*[:：]|图片来源|供图\s*$")
 MAX_HEADING = 40
 
@@ -75,7 +75,7 @@ def signature(lines: list[str]) -> list[str]:
 
 
 def is_meta(line: str) -> bool:
-    """A date/source line (``来源：…``, or a date with a time), in either script."""
+    """A date/source line (``来源：…``, ``发布时间：…``, or a date with a time), in either script."""
     return bool(_META.search(to_simplified(line)))
 
 

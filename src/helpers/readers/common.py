@@ -82,7 +82,8 @@ _CAPTION = re.compile(
 _PAGE_HEADER = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]")
 # a web page's publication line: 发布时间：…, or a date with a time (2024-05-06 14:30, 2024/5/6 9:05 …)
 PUBLISHED = (
-    r"^(?:发布|发表|更新)?(?:时间|日期)\s*[:：]|^\d{4}(?:年|-|/|\.)\d{1,2}(?:月|-|/|\.)\d{1,2}日?\s*\d{1,2}:\d{2}"
+    r"^(?:发布|发表|更新)?(?:时间|日期)\s*[:：]"
+    r"|^\d{4}(?:年|-|/|\.)\d{1,2}(?:月|-|/|\.)\d{1,2}日?\s*\d{1,2}:\d{2}"
 )
 _DATE_SOURCE = re.compile(rf"(?:^|\s)来源\s*[:：]|{PUBLISHED}")  # a web page's date/source line, copied
 _PAGE_FURNITURE = re.compile(r"^(?:第\s*\d{1,3}\s*版|[A-Z]\d{1,2}\s*版?)(?:\s|$)|^[-—–\s]*\d{1,3}[-—–\s]*$")

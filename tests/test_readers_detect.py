@@ -193,3 +193,21 @@ def test_the_readme_has_a_valid_example_row_for_every_format_and_for_detection(t
 )
 def test_script_from_phrase_aware_conversion(text, script):
     assert detect_script(text)[0] == script
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("记者 王小明 北京报道", "王小明"),  # the place before 报道 is not an author
+        ("記者王小明／台北報導", "王小明"),
+        ("本报记者 周琳 通讯员 李华", "周琳|李华"),
+        ("记者 张三报道", "张三"),  # no place: the name stays
+        ("（记者 张三 报道）", "张三"),
+    ],
+)
+def test_bylines_with_a_dateline_place(tmp_path, byline, authors):
+    page = f"楼宇党建工作观察\n{byline}\n近日，楼宇党委召开工作会议。\n会议部署了下一步工作。\n"
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "page.txt").write_text(page, encoding="utf-8")
+    report = read_fixture(tmp_path, "page", "", tmp_path / "src", script="")["reports"].iloc[0]
+    assert (report["title"], report["authors"]) == ("楼宇党建工作观察", authors)

@@ -34,6 +34,10 @@ _SOURCE = re.compile(r"来源\s*[:：]\s*(\S+)")
 _ROLE = re.compile(
     r"\S{0,4}?(?:记者|通讯员|实习生|撰文|作者)\s*[:：]?|[文图]\s*[/／]|报道|报导|[/／（()）【】□■]"
 )
+# a dateline's place after the names: 记者 王小明 北京报道, 记者王小明／台北报导 (not 记者 张三报道)
+_PLACE = re.compile(  # a name (after a space or a role word) — separator — place + 报道
+    rf"((?:\s|[者员生])[{HAN}·]{{2,4}})(?:\s+|\s*[/／]\s*)[{HAN}]{{1,6}}?(?:报道|报导)(?=\s*[）)】]?$)"
+)
 _AUTHOR_IN_META = re.compile(rf"(?:作者|记者)\s*[:：]\s*([{HAN}·]{{2,4}}(?:[、\s]+[{HAN}·]{{2,4}})*)")
 
 
@@ -93,7 +97,11 @@ def _report_row(report: Report, blocks: list[Block], sentences: pd.DataFrame) ->
         "region_zh": report.region_zh,
         "title": next(iter(texts("title")), ""),
         "subtitle": " | ".join(texts("subtitle")),
-        "authors": "|".join(dict.fromkeys(name for line in bylines for name in _ROLE.sub(" ", line).split())),
+        "authors": "|".join(
+            dict.fromkeys(
+                name for line in bylines for name in _ROLE.sub(" ", _PLACE.sub(r"\1", line)).split()
+            )
+        ),
         "published": published,
         "source": source.group(1) if source else report.source,
         "n_chars": int(n_chars(pd.Series(texts("body"), dtype=str)).sum()),

@@ -2,7 +2,8 @@
 
 Structure is recovered from the page's shape, never from line numbers or a page's wording:
 
-* **line roles** — lines that are never body text, recognised by their pattern wherever they stand:
+* **line roles** — lines that are never body text, recognised by their pattern wherever they stand (on a
+  simplified view, so a traditional-script page reads alike):
   bylines (``记者 NAME``, ``（记者 NAME 通讯员 NAME）``, ``文/NAME``), editor lines (``责任编辑：…``),
   photo captions (``图为…``, ``▲…``, ``… NAME 摄``), the dated page header (``…年…月…日 星期…``) and a
   copied web page's date/source line (``来源：…``, ``发布时间：…``, a date with a time), kept as ``meta``,
@@ -39,6 +40,7 @@ from collections import Counter
 from itertools import pairwise
 
 from ..audit import AuditLog
+from ..normalize import to_simplified
 from .common import (
     Block,
     format_spans,
@@ -74,7 +76,7 @@ def read(text: str, log: AuditLog, repair_order: bool = True) -> list[Block]:
     if not lines:
         return []
     column = _column(lines)
-    roles = {i: role for i, (_, line) in enumerate(lines) if (role := line_role(line))}
+    roles = {i: role for i, (_, line) in enumerate(lines) if (role := line_role(to_simplified(line)))}
     byline = next((i for i, role in roles.items() if role == "byline"), None)
     title_idx = _title_block(lines, roles, byline, column)
     if not title_idx:

@@ -1,4 +1,5 @@
-"""Figures of notebook 07: correspondence-analysis maps, co-occurrence networks and the topic model.
+"""Figures of the structure views: correspondence-analysis maps (notebooks 02, 03), co-occurrence networks
+and the topic model (07).
 
 Labels never overlap (:func:`_place_labels`): they are placed in order of importance — groups first, then
 rows by their contribution to the map, or nodes by frequency — each at the first of a fixed list of positions
@@ -43,10 +44,11 @@ def _place_labels(
 ) -> int:
     """Label points without overlap: ``labels`` are ``(x, y, text, text kwargs)`` in order of importance.
 
-    Each label is tried centred on its point, then at ``OFFSETS`` around it; it takes the first position
-    whose box overlaps no label placed before it nor a marker at the data points ``avoid`` (a square of
-    ``MARKER`` points), and stays inside the axes; it is hidden when there is none (deterministic; the
-    figure's layout must be final). The first ``required`` labels also try ``FAR_OFFSETS``, drawn with a
+    Each label is tried centred on its point, then at ``OFFSETS`` around it, then beside the point (its near
+    end next to it, so a long label at the frame's edge fits inside); it takes the first position whose box
+    overlaps no label placed before it nor a marker at the data points ``avoid`` (a square of ``MARKER``
+    points), and stays inside the axes; it is hidden when there is none (deterministic; the figure's layout
+    must be final). The first ``required`` labels also try ``FAR_OFFSETS``, drawn with a
     leader line. Labels get a white halo. Returns the number hidden.
     """
     fig = ax.figure
@@ -63,7 +65,9 @@ def _place_labels(
         text = ax.annotate(label, (x, y), xytext=(0, 0), textcoords="offset points", ha="center", va="center")
         text.update({"zorder": 5, "path_effects": halo} | style)
         box = text.get_window_extent(renderer)
-        for dx, dy in OFFSETS + (FAR_OFFSETS if n < required else []):
+        side = box.width / scale / 2 + 6  # beside the point: the label's near end 6 points from it
+        beside = [(sx * side, dy) for dy in (0, 9, -9) for sx in (1, -1)]  # long labels at the frame's edge
+        for dx, dy in OFFSETS + beside + (FAR_OFFSETS if n < required else []):
             moved = box.translated(dx * scale, dy * scale)
             inside = (
                 frame.x0 <= moved.x0
@@ -73,7 +77,7 @@ def _place_labels(
             )
             if inside and not any(moved.overlaps(other) for other in kept):
                 text.set_position((dx, dy))
-                if (dx, dy) not in OFFSETS:  # a far position: a leader line from the label to its point
+                if (dx, dy) in FAR_OFFSETS:  # a far position: a leader line from the label to its point
                     line = {"arrowstyle": "-", "color": style.get("color", NEUTRAL), "lw": 0.6, "shrinkB": 4}
                     ax.annotate("", (x, y), xytext=(dx, dy), textcoords="offset points", arrowprops=line)
                 kept.append(moved)

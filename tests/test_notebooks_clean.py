@@ -34,3 +34,5 @@ def test_notebook_is_stripped_and_uses_project_kernel(path):
     assert notebook["metadata"]["kernelspec"]["name"] == KERNEL_NAME
     tagged = [c for c in notebook["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1, f"{path.name} needs exactly one cell tagged 'parameters'"
+    ids = [cell.get("id") for cell in notebook["cells"]]
+    assert len(set(ids)) == len(ids), f"{path.name} repeats a cell id (a merge of two sections?)"

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .textio import read_text
 
 REQUIRED_THEMES = ("integration", "digitization", "talent")
 FIELDS = ("id", "label_en", "label_zh", "definition", "include", "exclude", "examples")
@@ -60,7 +61,7 @@ def load_codebook(path: Path) -> list[Theme]:
             path, "codebook not found", "pass --codebook PATH or restore data/codebook/themes.yml"
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(read_text(path))
     except yaml.YAMLError as err:
         where = getattr(err, "problem_mark", None)
         line = f" at line {where.line + 1}" if where else ""

@@ -13,6 +13,8 @@ from .overrides import apply_overrides
 from .readers import read_blocks
 from .readers.common import Block
 from .readers.detect import detect_format, detect_script
+from .script import detect_convention
+from .segment import content_tokens
 from .sentence_keys import sentence_keys
 from .sentences import split_sentences
 
@@ -22,7 +24,7 @@ DIAGNOSTIC_COLUMNS = [
 ]  # fmt: skip
 REPORT_COLUMNS = [
     "report_id", "region", "region_zh", "title", "subtitle", "authors", "published", "source",
-    "n_chars", "n_paragraphs", "n_sentences",
+    "n_chars", "n_paragraphs", "n_sentences", "encoding",
     *DIAGNOSTIC_COLUMNS,
 ]  # fmt: skip
 BLOCK_COLUMNS = ["report_id", "block_id", "section", "kind", "text", "raw_lines"]
@@ -49,11 +51,14 @@ def n_chars(text: pd.Series) -> pd.Series:
 def read_report(report: Report) -> dict[str, pd.DataFrame]:
     """Read, structure and normalize one report into the four contract tables."""
     log = AuditLog()
-    fmt, format_reason = _given(report.format) or detect_format(report.path)
-    blocks = read_blocks(report.path, fmt, log)
+    fmt, format_reason = _given(report.format) or detect_format(report.path, report.encoding)
+    blocks, encoding = read_blocks(report.path, fmt, log, report.encoding)
     script, script_reason = _given(report.script) or detect_script("\n".join(b.text for b in blocks))
     if script == "traditional":
-        for block, text in zip(blocks, convert_script([b.text for b in blocks], log), strict=True):
+        script = detect_convention("\n".join(b.text for b in blocks))
+        script_reason += f"; {script} by its variant characters"
+    if script != "simplified":
+        for block, text in zip(blocks, convert_script([b.text for b in blocks], log, script), strict=True):
             block.text = text
     for block in blocks:
         block.text = normalize_text(block.text, block.kind, log)
@@ -71,13 +76,28 @@ def read_report(report: Report) -> dict[str, pd.DataFrame]:
     sent_df = pd.DataFrame(sentences, columns=SENTENCE_COLUMNS)
     sent_df["sentence_id"] = range(len(sent_df))
     sent_df["sentence_key"] = sentence_keys(report.report_id, sent_df.text)
+    check_analysable(report, sent_df.text)
     how = {"format": fmt, "format_reason": format_reason, "script": script, "script_reason": script_reason}
     return {
-        "reports": pd.DataFrame([_report_row(report, blocks, sent_df) | how | diagnostics(blocks, log)]),
+        "reports": pd.DataFrame(
+            [_report_row(report, blocks, sent_df) | how | {"encoding": encoding} | diagnostics(blocks, log)]
+        ),
         "blocks": block_df,
         "sentences": sent_df,
         "normalization_log": log.frame(report.report_id),
     }
+
+
+def check_analysable(report: Report, sentences: pd.Series) -> None:
+    """The one rule for reports too short to analyse: a report with no content word in its body sentences
+    (none at all, or only stopwords, numbers and punctuation) stops the build with one line naming its file.
+    A report with one sentence is kept; its intervals over sentences are then degenerate."""
+    if not any(content_tokens(s) for s in sentences):
+        raise InputError(
+            report.path,
+            f"no content words after stopwords in {len(sentences)} body sentence(s) — too short to analyse",
+            "give the report's full text, or remove its row from the manifest",
+        )
 
 
 def _report_row(report: Report, blocks: list[Block], sentences: pd.DataFrame) -> dict:

@@ -32,6 +32,7 @@ import pandas as pd
 from .config import DICT_DIR
 from .errors import InputError
 from .segment import dictionaries, pos_tokens, read_user_dict
+from .textio import read_csv
 
 Frames = dict[str, pd.DataFrame]
 ENTITY_LIST = DICT_DIR / "entity_list.csv"
@@ -47,7 +48,7 @@ def read_entity_list(path: Path = ENTITY_LIST) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "the curated entity list is missing", "restore it from version control")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = read_csv(path, dtype=str, keep_default_na=False)
     if list(table.columns[:3]) != ["entity", "type", "aliases"] or not table.type.isin(KINDS).all():
         raise InputError(path, f"needs columns entity,type,aliases with type in {KINDS}", "fix the file")
     return table

@@ -1,14 +1,16 @@
 """Read and validate ``manifest.csv``: one row per report, files relative to the manifest's folder.
 
-``region`` and every column beyond ``COLUMNS`` are grouping variables (docvars), kept as text. An empty
+``region`` and every column beyond ``COLUMNS`` and ``OPTIONAL`` are grouping variables (docvars), kept as text. An empty
 value there is not an error: the report is kept and joins the explicit ``(missing)`` group, with a warning
 naming the rows.
 """
 
 import csv
 import io
+import re
 import warnings
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .errors import InputError
@@ -24,8 +26,13 @@ DERIVED = (
     "format_reason", "script_reason",
     "lines_joined", "n_headings", "n_captions", "sections_reordered", "lines_dropped", "reader_warnings",
 )  # fmt: skip
-SCRIPTS = ("simplified", "traditional")
+OPTIONAL = ["encoding"]  # the report file's encoding when it cannot be detected (e.g. GB18030, Big5)
+SCRIPTS = ("simplified", "traditional", "traditional_tw", "traditional_hk")
 AUTO = ("", "auto")  # `format`/`script` left to detection (helpers.readers.detect)
+# Dates as spreadsheets write them: 2025-01-08, 2025/1/8, 2025.1.8, 2025年1月8日 (time optional).
+_DATE = re.compile(
+    r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?(?:[ T](\d{1,2}):(\d{2}))?"
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,7 @@ class Report:
     source: str
     published: str
     url: str
+    encoding: str = ""
     extra: dict[str, str] = field(default_factory=dict, hash=False)  # columns beyond COLUMNS: docvars
     overrides: dict = field(
         default_factory=dict, hash=False
@@ -66,7 +74,7 @@ def read_manifest(path: Path) -> list[Report]:
         raise InputError(
             path, f"missing column(s) {', '.join(missing)}", f"use the header {','.join(COLUMNS)}"
         )
-    extra = [c for c in header if c and c not in COLUMNS]
+    extra = [c for c in header if c and c not in COLUMNS + OPTIONAL]
     taken = [c for c in extra if c in DERIVED]
     if taken:
         raise InputError(
@@ -87,8 +95,9 @@ def read_manifest(path: Path) -> list[Report]:
         seen.add(row["report_id"])
         _check_choice(path, where, row, "format", (*FORMATS, "auto"))
         _check_choice(path, where, row, "script", (*SCRIPTS, "auto"))
+        row["published"] = iso_date(row["published"], path, where)
         file = _resolve(path, where, row["file"])
-        fixed = {k: row[k] for k in COLUMNS if k != "file"}
+        fixed = {k: row[k] for k in COLUMNS + OPTIONAL if k != "file" and k in row}
         reports.append(Report(path=file, **fixed, extra={k: row[k] for k in extra}))
     if not reports:
         raise InputError(path, "manifest has no report rows", "add one row per report")
@@ -110,6 +119,26 @@ def _check_choice(path: Path, where: str, row: dict, field: str, allowed: tuple[
             f"{where}: unknown {field} {row[field]!r}",
             f"use one of: {', '.join(allowed)} (or leave it empty: detected from the file)",
         )
+
+
+def iso_date(value: str, path: Path, where: str) -> str:
+    """``published`` as ISO 8601 (``2025-01-08``, ``2025-01-08T14:20``); "" stays ""; else InputError."""
+    if not value:
+        return ""
+    m = _DATE.fullmatch(value)
+    if m:
+        y, mo, d, hh, mm = m.groups()
+        iso = f"{y}-{int(mo):02d}-{int(d):02d}" + (f"T{int(hh):02d}:{mm}" if hh else "")
+        try:
+            date.fromisoformat(iso[:10])
+            return iso
+        except ValueError:
+            pass
+    raise InputError(
+        path,
+        f"{where}: `published` {value!r} is not a date",
+        "write it as 2025-01-08 (or 2025/1/8, 2025年1月8日)",
+    )
 
 
 def _resolve(manifest: Path, where: str, file: str) -> Path:

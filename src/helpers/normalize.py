@@ -1,19 +1,39 @@
-"""Text normalization, every change logged: script (OpenCC), punctuation, ellipses, whitespace.
+"""Text normalization, every change logged in the audit trail under its kind (the log's ``step``).
 
-Script conversion uses OpenCC's ``tw2s`` config on the whole report at once (never line by line):
-unlike plain ``t2s`` it converts 承擔著→承担着 and 著力→着力 while keeping 顯著→显著.
+One small function per kind of mess, composed in this order (:data:`CLEANERS`, run on the whole file before
+any reader sees it):
+
+1. ``entity`` — HTML character references, named and numeric (``&nbsp;`` ``&ldquo;`` ``&#8220;``), decoded.
+2. ``invisible`` — format characters removed: zero-width space/joiners (U+200B–U+200D), word joiner U+2060,
+   a byte-order mark inside the text, soft hyphen, bidirectional marks (Unicode category Cf).
+3. ``fullwidth`` — full-width ASCII letters, digits and signs folded to half-width (２０２４→2024, ５Ｇ→5G,
+   ％→%), and the full-width full stop between digits (２．５→2.5); the Chinese full-width punctuation the
+   project uses (，：；！？（）) stays.
+4. ``quotes`` — the corner brackets of Taiwan/Hong Kong texts become the project's quotation marks:
+   「」→“” and 『』→‘’, so sentences, quotes, voices and practices read them as they read “” and ‘’.
+
+Then, per report, ``script`` (traditional → simplified, :mod:`helpers.script`; a traditional character
+still left is logged as ``script_left``) and, per block, ``ellipsis``, ``punctuation``
+(half-width → full-width inside Chinese text) and ``whitespace``.
 """
 
 import difflib
+import html
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from functools import cache
 
 from .audit import AuditLog
 from .chars import CJK
+from .script import leftover_traditional, to_simplified
 
-OPENCC_CONFIG = "tw2s"
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_FULLWIDTH_KEPT = "，：；！？（）．"  # the project's Chinese punctuation (． only folds between digits)
+_FULLWIDTH = re.compile(r"[\uff01-\uff5e]")
+_FULLWIDTH_POINT = re.compile(r"(?<=[0-9])．(?=[0-9])")
+CORNER_QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’", "﹁": "“", "﹂": "”", "﹃": "‘", "﹄": "’"}
+_CORNER = re.compile("[" + "".join(CORNER_QUOTES) + "]")
 HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 _HALF = "[" + re.escape("".join(HALF_TO_FULL)) + "]"
 _HALF_IN_CJK = re.compile(rf"(?<=[{CJK}])\s*{_HALF}|{_HALF}(?=\s*[{CJK}])")
@@ -23,24 +43,57 @@ _CJK_SPACE = re.compile(rf"(?<=[{CJK}]){_SPACE}+|{_SPACE}+(?=[{CJK}])")
 _RUNS_OF_SPACE = re.compile(rf"{_SPACE}{{2,}}|[\t\u00a0\u3000]")
 
 
-@cache
-def _converter():
-    import opencc
-
-    return opencc.OpenCC(OPENCC_CONFIG)
-
-
-def to_simplified(text: str) -> str:
-    """Traditional → simplified with OpenCC ``tw2s`` (phrase-aware)."""
-    return _converter().convert(text)
+def decode_entities(text: str, log: AuditLog) -> str:
+    """HTML character references decoded (twice-escaped ``&amp;nbsp;`` too); unknown names stay as written."""
+    for _ in range(2):
+        text = _sub(_ENTITY, lambda m: re.sub(r"\s", " ", html.unescape(m.group())), text, "entity", log)
+    return text
 
 
-def convert_script(texts: list[str], log: AuditLog) -> list[str]:
-    """Convert all texts as one joined document and log each distinct character change."""
+def remove_invisible(text: str, log: AuditLog) -> str:
+    """Format characters removed (category Cf: zero-width spaces, joiners, BOM, soft hyphen, bidi marks)."""
+    invisible = {c for c in set(text) if unicodedata.category(c) == "Cf"}
+    if not invisible:
+        return text
+    return _sub(
+        re.compile("[" + re.escape("".join(sorted(invisible))) + "]"), lambda m: "", text, "invisible", log
+    )
+
+
+def fold_fullwidth(text: str, log: AuditLog) -> str:
+    """Full-width ASCII letters, digits, signs → half-width, ． → . between digits; CJK punctuation stays."""
+    text = _sub(_FULLWIDTH, lambda m: _fold(m.group()), text, "fullwidth", log)
+    return _sub(_FULLWIDTH_POINT, lambda m: ".", text, "fullwidth", log)
+
+
+def _fold(char: str) -> str:
+    return char if char in _FULLWIDTH_KEPT else unicodedata.normalize("NFKC", char)
+
+
+def standard_quotes(text: str, log: AuditLog) -> str:
+    """Corner brackets 「」『』 (and their vertical forms) → the project's quotation marks “” ‘’."""
+    return _sub(_CORNER, lambda m: CORNER_QUOTES[m.group()], text, "quotes", log)
+
+
+CLEANERS = (decode_entities, remove_invisible, fold_fullwidth, standard_quotes)
+
+
+def clean(text: str, log: AuditLog) -> str:
+    """A whole file's text through every cleaner in :data:`CLEANERS`, in order."""
+    for cleaner in CLEANERS:
+        text = cleaner(text, log)
+    return text
+
+
+def convert_script(texts: list[str], log: AuditLog, convention: str = "traditional") -> list[str]:
+    """Convert all texts as one joined document (``convention`` as in :func:`helpers.script.to_simplified`);
+    log each distinct character change and each traditional character still left (``script_left``)."""
     joined = "\n".join(texts)
-    converted = to_simplified(joined)
+    converted = to_simplified(joined, convention)
     for (before, after), n in sorted(_changes(joined, converted).items()):
         log.add("script", before, after, n)
+    for char, n in leftover_traditional(converted).items():
+        log.add("script_left", char, char, n)
     return converted.split("\n")
 
 
@@ -64,7 +117,8 @@ def normalize_text(text: str, kind: str, log: AuditLog) -> str:
 def _sub(pattern: re.Pattern, repl, text: str, step: str, log: AuditLog) -> str:
     def logged(m: re.Match) -> str:
         new = repl(m)
-        log.add(step, m.group(), new)
+        if new != m.group():
+            log.add(step, m.group(), new)
         return new
 
     return pattern.sub(logged, text)

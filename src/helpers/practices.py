@@ -23,8 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .chars import HAN as CHAR_HAN
 from .config import DICT_DIR
 from .errors import InputError
+from .textio import read_csv
 
 Frames = dict[str, pd.DataFrame]
 COLUMNS = ["report_id", "sentence_id", "practice", "pattern", "context"]
@@ -34,7 +36,7 @@ CONTEXT = 20
 
 NUMERAL = "一二两三四五六七八九十"
 TERM = re.compile(rf"“([^“”]{{2,{MAX_TERM}}})”|‘([^‘’]{{2,{MAX_TERM}}})’")
-PLUS = re.compile(r"党建\s*[+＋]\s*[\u4e00-\u9fff]{2}")
+PLUS = re.compile(rf"党建\s*[+＋]\s*[{CHAR_HAN}]{{2}}")
 HAN = rf"[^\W\d{NUMERAL}]"  # a character that is not a numeral (CJK in practice)
 NUMBERED = re.compile(
     rf"(?<![{NUMERAL}])(?:[{NUMERAL}]{HAN}{{1,3}}?工作法"
@@ -50,7 +52,7 @@ def not_practices(path: Path = NOT_PRACTICES) -> frozenset[str]:
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "the list of quoted terms that are not practices is missing", "restore it")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = read_csv(path, dtype=str, keep_default_na=False)
     if list(table.columns) != ["term", "reason"] or (table.reason == "").any():
         raise InputError(path, "needs columns term,reason with a reason on every row", "fix the file")
     return frozenset(table.term)

@@ -108,12 +108,23 @@ def execute_many(
     processed: Path = PROCESSED_DIR,
     figures: Path = FIGURES_DIR,
 ) -> None:
-    """Execute notebooks ``jobs`` at a time in separate processes, reporting each as it finishes."""
+    """Execute notebooks ``jobs`` at a time in separate processes, reporting each as it finishes.
+
+    A failing notebook never stops the others: all run, and one NotebookFailed then names every failure.
+    """
+    failures = []
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [pool.submit(execute, nb, force, build_dir, None, processed, figures) for nb in notebooks]
         for future in futures:
-            name, seconds = future.result()
+            try:
+                name, seconds = future.result()
+            except NotebookFailed as err:
+                failures.append(str(err))
+                print(f"  {err}", flush=True)
+                continue
             print(f"  {name}: {'up to date' if seconds == 0 else f'executed in {seconds:.0f} s'}", flush=True)
+    if failures:
+        raise NotebookFailed(f"{len(failures)} notebook(s) failed: " + "; ".join(failures))
 
 
 def run_all(

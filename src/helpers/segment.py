@@ -5,6 +5,12 @@ One segmentation serves every notebook: jieba's default cut (dictionary DAG + HM
 POS tags come from the same dictionary posseg uses (jieba's ``dict.txt`` plus the user dictionary's tags);
 words the dictionary does not know are tagged by posseg's HMM tagger. ``tokens.csv`` and ``pos_tokens``
 therefore agree token for token. The decisions are documented in ``data/dictionaries/README.md``.
+
+jieba cuts text into blocks with a module-level "Han" pattern (U+4E00–U+9FD5 plus a few ASCII signs) before it
+consults any dictionary, so characters outside it could never be part of a word. The project tokenizer widens
+that pattern (:func:`_widen_han`) to every CJK ideograph block — Extension A, the compatibility ideographs and
+Extensions B–H (rare characters of personal and company names) — and to the punctuation written inside a user
+dictionary entry (红色·驿站), so such entries match.
 """
 
 import logging
@@ -19,8 +25,10 @@ import jieba.posseg
 import pandas as pd
 import stopwordsiso
 
+from .chars import HAN
 from .config import DOMAIN_STOPWORDS, USER_DICT
 from .errors import InputError
+from .textio import read_text
 
 ENTRY = re.compile(r"(?P<word>\S+) (?P<freq>\d+) (?P<tag>[a-z]+)")
 # Arabic and Chinese numerals (with decimal point / percent): a token made only of these is a number.
@@ -32,7 +40,7 @@ def _entries(path: Path) -> list[tuple[int, str]]:
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "dictionary file is missing", "restore it from version control")
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = read_text(path).splitlines()
     return [(n, s) for n, line in enumerate(lines, 1) if (s := line.strip()) and not s.startswith("#")]
 
 
@@ -72,12 +80,24 @@ def tokenizer(user_dict: Path = USER_DICT) -> jieba.Tokenizer:
     (never the repository or the current directory).
     """
     jieba.setLogLevel(logging.WARNING)
+    entries = read_user_dict(user_dict)
+    _widen_han("".join(word for word, _, _ in entries))
     tok = jieba.Tokenizer()
     tok.tmp_dir = tempfile.gettempdir()
     tok.initialize()
-    for word, freq, tag in read_user_dict(user_dict):
+    for word, freq, tag in entries:
         tok.add_word(word, freq, tag)
     return tok
+
+
+def _widen_han(words: str) -> None:
+    """Make jieba's block patterns (cut, HMM, POS tagger) take every CJK ideograph plus the other
+    characters written inside user-dictionary ``words`` (jieba reads these module globals at each cut)."""
+    extra = "".join(sorted({c for c in words if not re.match(rf"[{HAN}a-zA-Z0-9+#&._%-]", c)}))
+    han = HAN + re.escape(extra)
+    jieba.re_han_default = re.compile(rf"([{han}a-zA-Z0-9+#&\._%\-]+)")
+    jieba.posseg.re_han_internal = re.compile(rf"([{han}a-zA-Z0-9+#&\._]+)")
+    jieba.posseg.re_han_detail = jieba.finalseg.re_han = re.compile(rf"([{HAN}]+)")
 
 
 @cache

@@ -31,6 +31,7 @@ from functools import cache
 
 import pandas as pd
 
+from .chars import HAN
 from .segment import pos_tokens
 
 Frames = dict[str, pd.DataFrame]
@@ -84,7 +85,7 @@ def split_attribution(phrase: str) -> tuple[str, str, str] | None:
     else:
         roles = list(ROLE_START.finditer(phrase))
         tail = phrase[roles[-1].end() :] if roles else ""
-        if not re.fullmatch(r"[\u4e00-\u9fff]{2,3}", tail):
+        if not re.fullmatch(rf"[{HAN}]{{2,3}}", tail):
             return None
         name = tail
     head = phrase[: len(phrase) - len(name)]

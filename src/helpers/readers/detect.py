@@ -37,8 +37,9 @@ SIMILAR_SHARE = 0.5
 TRADITIONAL_SHARE = 0.05
 
 
-def detect_format(path: Path) -> tuple[str, str]:
-    """(format, reason) of the report file at ``path``; raises InputError if a text file can't be read."""
+def detect_format(path: Path, encoding: str = "") -> tuple[str, str]:
+    """(format, reason) of the report file at ``path`` (a text file decoded as
+    :func:`helpers.textio.read_text` does, in ``encoding`` if given); raises InputError if it can't be read."""
     path = Path(path)
     with path.open("rb") as file:
         head = file.read(HEAD_BYTES)
@@ -51,7 +52,7 @@ def detect_format(path: Path) -> tuple[str, str]:
         return "html", f"extension {suffix}"
     if tag := _HTML_TAGS.search(head):
         return "html", f"HTML tag {tag.group().decode('ascii', 'replace').strip()}"
-    lines = numbered_lines(read_text(path))
+    lines = numbered_lines(read_text(path, encoding))
     signals = web_page.signature([line for _, line in lines])
     if len(signals) >= MIN_WEB_SIGNALS:
         return "web_page", f"copied news page: {', '.join(signals)}"

@@ -1,0 +1,187 @@
+"""Text as it really arrives, through the real CLI (`python -m helpers build` in a subprocess).
+
+`tests/cases/<name>/` holds the reported failing inputs, each with a README giving the right value, which the
+tests here assert. Cases that change a project file (user dictionary, manifest of the seeds) run in a copy of
+the project made for the test (the package is imported from the copy), so the repository is never edited.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.config import DATA_DIR, PROJ_ROOT, USER_DICT
+
+CASES = Path(__file__).parent / "cases"
+# Cases built with the project as it is: case folder → manifest file.
+PLAIN = [
+    "zero_width_space",
+    "html_entities",
+    "fullwidth_forms",
+    "corner_bracket_quotes",
+    "traditional_authorship_zhu",
+]
+
+
+def run_build(manifest: Path, out: Path, src: Path = PROJ_ROOT / "src") -> subprocess.CompletedProcess:
+    """`python -m helpers build --manifest … --out … --force` with the package from ``src``."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    command = [
+        sys.executable,
+        "-m",
+        "helpers",
+        "build",
+        "--manifest",
+        str(manifest),
+        "--out",
+        str(out),
+        "--force",
+    ]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+
+
+def table(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def project_copy(folder: Path) -> Path:
+    """A copy of the package and its data files (not the processed data) in ``folder``; returns its root."""
+    folder.mkdir(parents=True)
+    shutil.copy(PROJ_ROOT / "pyproject.toml", folder / "pyproject.toml")
+    shutil.copytree(
+        PROJ_ROOT / "src" / "helpers",
+        folder / "src" / "helpers",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    for sub in ("dictionaries", "codebook", "validation", "raw"):
+        shutil.copytree(DATA_DIR / sub, folder / "data" / sub)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    """Every plain case built once (two at a time): case name → output folder."""
+    root = tmp_path_factory.mktemp("cases")
+
+    def one(name: str) -> tuple[str, Path]:
+        out = root / name
+        result = run_build(CASES / name / "manifest.csv", out)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == ""  # no warnings
+        return name, out
+
+    with ThreadPoolExecutor(2) as pool:
+        return dict(pool.map(one, PLAIN))
+
+
+def test_zero_width_space_is_removed_and_the_theme_found(built):
+    themes = table(built["zero_width_space"], "sentence_themes")
+    assert themes[["sentence_id", "theme", "matched_terms"]].values.tolist() == [
+        ["0", "integration", "党建引领"],
+        ["1", "integration", "党建引领"],
+    ]
+    assert "\u200b" not in set(table(built["zero_width_space"], "frequencies").term)
+    log = table(built["zero_width_space"], "normalization_log")
+    assert log[log.before == "\u200b"][["step", "after", "count"]].values.tolist() == [["invisible", "", "2"]]
+
+
+def test_html_entities_are_decoded_before_normalization(built):
+    out = built["html_entities"]
+    sentences = table(out, "sentences").text
+    assert any("打造党建品牌“红色驿站”，推动" in s for s in sentences)
+    assert not sentences.str.contains("&|；|nbsp").any()
+    assert table(out, "practices")[["practice", "pattern"]].values.tolist() == [["红色驿站", "quoted"]]
+    assert not {"nbsp", "ldquo", "rdquo"} & set(table(out, "frequencies").term)
+
+
+def test_fullwidth_letters_digits_and_signs_are_folded(built):
+    out = built["fullwidth_forms"]
+    assert table(out, "reports").published[0] == "2024-12-03T09:15"
+    numbers = table(out, "numbers")
+    assert ["2.5", "亿", "资金"] in numbers[["value", "unit", "measure"]].values.tolist()
+    assert "5G" in set(table(out, "tokens").token)
+    themes = table(out, "sentence_themes")
+    assert themes[(themes.sentence_id == "1") & (themes.theme == "digitization")].matched_terms.tolist() == [
+        "5G|智慧|数字"
+    ]
+    assert "，" in table(out, "sentences").text[0]  # Chinese full-width punctuation stays
+
+
+def test_corner_bracket_quotes_are_direct_speech(built):
+    quotes = table(built["corner_bracket_quotes"], "quotes")
+    columns = ["speaker", "role", "speech_verb", "direct", "text"]
+    assert quotes[columns].values.tolist() == [
+        ["林志明", "党支部书记", "说", "True", "我们把支部建在生产线上，党员带头攻关，产量提升了两成。"],
+        ["张伟", "党委书记", "表示", "True", "要让党建成为企业发展的红色动力。"],
+    ]
+
+
+def test_authorship_zhu_stays_and_the_particle_converts(built):
+    out = built["traditional_authorship_zhu"]
+    text = "".join(table(out, "sentences").text)
+    assert (text.count("原著"), text.count("编著"), text.count("着")) == (3, 1, 0)
+    assert {"原著", "编著"} <= set(table(out, "tokens").token)
+    log = table(out, "normalization_log")
+    assert log[(log.step == "script") & (log.before == "著")].empty
+
+
+def test_gbk_manifest_gets_one_line_naming_gb18030_whose_fix_works(tmp_path):
+    case = CASES / "gbk_manifest"
+    result = run_build(case / "manifest.csv", tmp_path / "out")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "manifest.csv" in result.stderr and "GB18030" in result.stderr and "福建" in result.stderr
+    assert "CP1252" not in result.stderr
+    # The fix the line names (iconv -f GB18030 -t UTF-8) gives 福建 and an ISO date.
+    shutil.copy(case / "report_a.txt", tmp_path / "report_a.txt")
+    (tmp_path / "manifest.csv").write_text((case / "manifest.csv").read_bytes().decode("gb18030"), "utf-8")
+    assert run_build(tmp_path / "manifest.csv", tmp_path / "out").returncode == 0
+    reports = table(tmp_path / "out", "reports")
+    assert (reports.region_zh[0], reports.published[0]) == ("福建", "2025-01-08")
+
+
+def userdict_build(tmp_path: Path, case: str, userdict: bytes) -> tuple[subprocess.CompletedProcess, Path]:
+    root = project_copy(tmp_path / "project")
+    (root / "data" / "dictionaries" / "userdict.txt").write_bytes(userdict)
+    out = tmp_path / "out"
+    return run_build(CASES / case / "manifest.csv", out, root / "src"), out
+
+
+def test_userdict_with_a_bom_keeps_its_first_entry(tmp_path):
+    head = (CASES / "userdict_bom" / "userdict_head_with_bom.txt").read_bytes()
+    result, out = userdict_build(tmp_path, "userdict_bom", head + USER_DICT.read_bytes())
+    assert result.returncode == 0, result.stderr
+    tokens = table(out, "tokens")
+    assert tokens[tokens.token == "红色驿站"].pos.tolist() == ["nz"]
+
+
+def test_userdict_original_file_with_a_bom_builds(tmp_path):
+    result, _ = userdict_build(tmp_path, "userdict_bom", b"\xef\xbb\xbf" + USER_DICT.read_bytes())
+    assert result.returncode == 0, result.stderr
+
+
+def test_userdict_entry_with_punctuation_matches(tmp_path):
+    line = (CASES / "userdict_punctuation" / "userdict_line.txt").read_bytes()
+    result, out = userdict_build(tmp_path, "userdict_punctuation", USER_DICT.read_bytes() + line)
+    assert result.returncode == 0, result.stderr
+    tokens = table(out, "tokens")
+    assert tokens[tokens.token == "红色·驿站"].pos.tolist() == ["nz"]
+
+
+def test_report_without_content_words_is_refused_in_one_line(tmp_path):
+    root = project_copy(tmp_path / "project")
+    case = CASES / "no_content_words"
+    shutil.copy(case / "short_notice.txt", root / "data" / "raw" / "short_notice.txt")
+    row = (case / "manifest_row.csv").read_text("utf-8").splitlines()[1]
+    manifest = root / "data" / "raw" / "manifest.csv"
+    manifest.write_text(manifest.read_text("utf-8") + row + "\n", "utf-8")
+    result = run_build(manifest, tmp_path / "out", root / "src")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "short_notice.txt" in result.stderr and "too short to analyse" in result.stderr
+    assert "no content words" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -258,5 +258,5 @@ def test_cache_skips_unchanged_inputs_and_rebuilds_on_content_change(project, ha
     lines[1] = re.sub(r"(,simplified,)[^,]*,", r"\1永康日报,", lines[1])  # Zhejiang's `source`
     manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert build(manifest, out, CODEBOOK) is True
-    assert "永康日报" in (out / "reports.csv").read_text(encoding="utf-8")
+    assert "永康日报" in (out / "reports.csv").read_text(encoding="utf-8-sig")
     assert build(manifest, out, CODEBOOK) is False

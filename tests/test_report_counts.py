@@ -59,7 +59,7 @@ def test_one_report_builds_quietly_with_empty_comparisons(one, tmp_path, capsys)
     assert not one["frequencies"].empty and not one["tokens"].empty
     build.build(write_manifest(tmp_path, [(JS, JS, "Jiangsu")]), tmp_path / "out", CODEBOOK)
     assert capsys.readouterr().err == ""  # no progress bar, no warning
-    assert (tmp_path / "out" / "keyness.csv").read_text(encoding="utf-8").strip() == ",".join(
+    assert (tmp_path / "out" / "keyness.csv").read_text(encoding="utf-8-sig").strip() == ",".join(
         keyness.KEYNESS_COLUMNS
     )
 

@@ -185,3 +185,117 @@ def test_report_without_content_words_is_refused_in_one_line(tmp_path):
     assert "short_notice.txt" in result.stderr and "too short to analyse" in result.stderr
     assert "no content words" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+# --- Inputs we composed (tests/cases/composed/), expected values written before the first run ---------------
+
+
+@pytest.fixture(scope="module")
+def composed(tmp_path_factory) -> Path:
+    """One CLI build of the composed reports: messy web text, HK and TW traditional, other encodings."""
+    out = tmp_path_factory.mktemp("composed") / "out"
+    result = run_build(CASES / "composed" / "manifest.csv", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return out
+
+
+def rows(out: Path, name: str, report: str) -> pd.DataFrame:
+    frame = table(out, name)
+    return frame[frame.report_id == report]
+
+
+def test_invisible_characters_and_references_in_other_positions(composed):
+    tokens = set(rows(composed, "tokens", "mess_web").token)
+    assert {"数字党建", "非公企业", "党建引领"} <= tokens  # U+2060, a BOM and a soft hyphen inside them
+    practices = rows(composed, "practices", "mess_web")
+    assert practices[["practice", "pattern"]].values.tolist() == [
+        ["双亮", "quoted"],  # &#8220; &#8221;
+        ["红色引擎", "quoted"],  # twice escaped &amp;ldquo;
+        ["先锋驿站", "quoted"],  # hex &#x201C;
+    ]
+    log = rows(composed, "normalization_log", "mess_web")
+    assert log[log.step == "invisible"]["count"].astype(int).sum() == 3
+    assert set(log[log.step == "entity"].after) == {"“", "”", "&"}  # &amp; first, then &ldquo;
+    assert not rows(composed, "sentences", "mess_web").text.str.contains("&|[\u2060\ufeff\u00ad]").any()
+
+
+def test_fullwidth_in_dates_percent_and_latin(composed):
+    numbers = rows(composed, "numbers", "mess_web")
+    assert numbers.value.astype(float).tolist() == [2025, 4, 3.5]
+    assert numbers[["unit", "type"]].values.tolist() == [["年", "date"], ["个", "count"], ["%", "percent"]]
+    assert "AI" in set(rows(composed, "tokens", "mess_web").token)
+    assert "，" in rows(composed, "sentences", "mess_web").text.iloc[-1]
+
+
+def test_hong_kong_text_detected_with_corner_quotes_nested(composed):
+    report = rows(composed, "reports", "quotes_hk")
+    assert report.script.tolist() == ["traditional_hk"]
+    text = "".join(rows(composed, "sentences", "quotes_hk").text)
+    assert "卫生" in text and "线上" in text and "摸得着" in text and not set("「」『』衞綫") & set(text)
+    quotes = rows(composed, "quotes", "quotes_hk")
+    assert quotes[["speaker", "role", "speech_verb", "direct", "text"]].values.tolist()[0] == [
+        "陈大文",
+        "党委书记",
+        "表示",
+        "True",
+        "我们要把‘党建+服务’落到实处，让员工看得见、摸得着。",
+    ]
+    practices = rows(composed, "practices", "quotes_hk")
+    assert ["红色驿站", "quoted"] in practices[["practice", "pattern"]].values.tolist()
+    assert ["党建+服务", "党建+"] in practices[["practice", "pattern"]].values.tolist()
+
+
+def test_big5_taiwan_report_keeps_authorship_zhu(composed):
+    report = rows(composed, "reports", "tw_big5")
+    assert report[["encoding", "script"]].values.tolist() == [["Big5", "traditional_tw"]]
+    text = "".join(rows(composed, "sentences", "tw_big5").text)
+    assert "编著" in text and "原著" in text and "看着" in text
+
+
+def test_encodings_and_spreadsheet_dates(composed):
+    reports = table(composed, "reports").set_index("report_id")
+    assert reports.loc[["gb_report", "utf16_report", "short_gbk", "mess_web"], "encoding"].tolist() == [
+        "GB18030",
+        "UTF-16",
+        "GB18030",
+        "UTF-8",
+    ]
+    assert reports.loc[["gb_report", "utf16_report", "short_gbk"], "published"].tolist() == [
+        "2025-01-08",
+        "2025-01-08",
+        "2025-01-08T14:20",
+    ]
+    assert reports.loc["gb_report", "title"] == "园区党建工作交流会召开"
+
+
+def test_outputs_open_in_excel_in_any_locale(composed):
+    """Every CSV starts with the UTF-8 byte-order mark."""
+    assert all(p.read_bytes().startswith(b"\xef\xbb\xbf") for p in composed.glob("*.csv"))
+
+
+def test_extension_characters_in_names_and_a_dotted_entry(tmp_path):
+    root = project_copy(tmp_path / "project")
+    userdict = root / "data" / "dictionaries" / "userdict.txt"
+    extra = (CASES / "composed" / "userdict_extra.txt").read_bytes()
+    userdict.write_bytes(b"\xef\xbb\xbf" + userdict.read_bytes() + extra)
+    for name in ("stopwords_domain.txt", "entity_list.csv", "not_practices.csv", "script_phrases.txt"):
+        path = root / "data" / "dictionaries" / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    codebook = root / "data" / "codebook" / "themes.yml"
+    codebook.write_bytes(b"\xef\xbb\xbf" + codebook.read_bytes())
+    out = tmp_path / "out"
+    result = run_build(CASES / "composed" / "manifest_ext.csv", out, root / "src")
+    assert result.returncode == 0, result.stderr
+    tokens = table(out, "tokens")
+    assert ["王𠮷", "nr"] in tokens[["token", "pos"]].values.tolist()
+    assert ["𪚥达科技", "nt"] in tokens[["token", "pos"]].values.tolist()
+    assert ["党员·先锋岗", "nz"] in tokens[["token", "pos"]].values.tolist()
+    quotes = table(out, "quotes")
+    assert quotes[["speaker", "organisation", "role", "direct"]].values.tolist() == [
+        ["王𠮷", "𪚥达科技", "党支部书记", "False"],
+        ["王𠮷", "𪚥达科技", "党支部书记", "True"],
+    ]
+    entities = table(out, "entities")
+    assert ["𪚥达科技", "organisation"] in entities[["entity", "type"]].values.tolist()
+    assert table(out, "reports").authors.tolist() == ["赵㐂"]

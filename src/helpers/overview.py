@@ -32,8 +32,8 @@ def raw_vs_normalized(tables: dict[str, pd.DataFrame], report_id: str, manifest,
     """First ``n`` body paragraphs of a report: raw lines as printed (``⏎`` marks breaks) vs normalized;
     the raw text is read from the report's file listed in ``manifest`` (the one the tables were built from,
     ``build_info()["manifest"]["path"]``)."""
-    path = next(r.path for r in read_manifest(manifest) if r.report_id == report_id)
-    raw = read_text(path).split("\n")
+    report = next(r for r in read_manifest(manifest) if r.report_id == report_id)
+    raw = read_text(report.path, report.encoding).split("\n")
     blocks = tables["blocks"]
     body = blocks[(blocks.report_id == report_id) & (blocks.kind == "body")].head(n)
     rows = []
@@ -64,3 +64,25 @@ def log_summary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         .agg(distinct="size", total="sum")
         .unstack("report_id", fill_value=0)
     )
+
+
+# The kinds of character-level repair, in pipeline order (helpers.normalize).
+TEXT_KINDS = [
+    "entity", "invisible", "fullwidth", "quotes", "script", "script_left",
+    "ellipsis", "punctuation", "whitespace",
+]  # fmt: skip
+
+
+def changes_by_kind(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per report (reports.csv order), one column per kind of text repair (``TEXT_KINDS``): how many
+    characters or marks normalization changed (``script_left``: traditional characters still left); then
+    ``total``. Shows at a glance which texts were messy."""
+    log = tables["normalization_log"]
+    counts = log[log.step.isin(TEXT_KINDS)].pivot_table(
+        index="report_id", columns="step", values="count", aggfunc="sum", fill_value=0
+    )
+    reports = tables["reports"].report_id
+    out = counts.reindex(index=reports, columns=TEXT_KINDS, fill_value=0).fillna(0).astype(int)
+    out["total"] = out.sum(axis=1)
+    out.columns.name = None
+    return out

@@ -31,7 +31,7 @@ def write_text(path: Path, text: str) -> Path:
 
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
     """Write a CSV with a stable format (no index, LF endings), atomically, in UTF-8 with a byte-order mark:
-    the BOM is what makes Excel in a Chinese (or any) locale read it as UTF-8 instead of the ANSI code page."""
+    the BOM makes Excel in a Chinese (or any) locale read it as UTF-8 instead of the ANSI code page."""
     return write_atomic(
         path, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
     )

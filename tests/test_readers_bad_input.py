@@ -12,7 +12,6 @@ import pytest
 from test_readers_formats import HTML, make_pdf
 
 HEADER = "report_id,file,region,region_zh,format,script,source,published,url\n"
-PLAIN = "党建工作座谈会召开\n\n近日，园区召开两新组织党建工作座谈会，二十余家企业的党组织书记参加。\n"
 
 
 def no_unicode_map(path: Path) -> Path:
@@ -33,7 +32,13 @@ CASES = {
     "pdf_no_text_layer": ("scan.pdf", "pdf", lambda p: make_pdf(p, text=False), r"no text layer.*OCR"),
     "pdf_glyph_codes": ("codes.pdf", "pdf", no_unicode_map, r"unusable.*OCR"),
     "pdf_encrypted": ("locked.pdf", "pdf", lambda p: make_pdf(p, encrypt=True), r"password-protected"),
-    "txt_gbk": ("report.txt", "plain_text", lambda p: p.write_bytes(PLAIN.encode("gbk")), r"not UTF-8.*GB"),
+    # A GBK file is read (its encoding is unambiguous); a short one that Big5 reads as well is refused.
+    "txt_ambiguous": (
+        "report.txt",
+        "plain_text",
+        lambda p: p.write_bytes("福建\n".encode("gbk")),
+        r"not UTF-8.*ambiguous.*(GB18030.*Big5|Big5.*GB18030).*`encoding` column",
+    ),
 }
 
 

@@ -7,6 +7,7 @@ the first run; the refusals go through the CLI entry point in process (the subpr
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from helpers.__main__ import main
@@ -14,6 +15,7 @@ from helpers.audit import AuditLog
 from helpers.errors import InputError
 from helpers.normalize import clean
 from helpers.script import detect_convention, read_phrases, to_simplified
+from helpers.validation import read_labels
 
 CASES = Path(__file__).parent / "cases"
 HEADER = "report_id,file,region,region_zh,format,script,source,published,url,encoding\n"
@@ -110,3 +112,14 @@ def _with_encoding(folder: Path) -> Path:
     manifest = folder / "manifest.csv"
     manifest.write_text(HEADER + "r,r.txt,Fujian,福建,web_page,simplified,,,,GB18030\n", "utf-8")
     return manifest
+
+
+def test_labels_saved_by_excel_in_a_chinese_locale_are_read(tmp_path):
+    """Hand labels edited in Excel and saved as "CSV" in a Chinese locale are GB18030, without a BOM."""
+    row = {"sentence_key": "k1", "report_id": "r", "coder": "甲", "sample": "main", "weight": "1"}
+    text = "坚持党建引领，推动企业数字化转型，培养技术骨干人才。"
+    frame = pd.DataFrame([row | {"held_out_for": "", "text": text, "integration": "1"}])
+    path = tmp_path / "theme_labels.csv"
+    path.write_bytes(frame.to_csv(index=False).encode("gb18030"))
+    labels = read_labels(["integration"], path)
+    assert (labels.coder[0], labels.text[0], labels.integration[0]) == ("甲", text, 1)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .config import DICT_DIR
 from .errors import InputError
+from .io import write_text
 from .textio import read_text
 
 SCRIPT_PHRASES = DICT_DIR / "script_phrases.txt"
@@ -49,7 +50,10 @@ def read_phrases(path: Path = SCRIPT_PHRASES) -> dict[str, str]:
 
 @cache
 def _config_file(convention: str, path: Path = SCRIPT_PHRASES) -> str:
-    """Write the custom OpenCC config (and the phrases as an OpenCC text dictionary) once per content."""
+    """Write the custom OpenCC config (and the phrases as an OpenCC text dictionary) once per content.
+
+    The folder is named by a hash of everything written into it, and each file is written atomically and
+    only when absent, so parallel build workers never read a half-written dictionary."""
     import opencc
 
     share = Path(opencc.__file__).parent / "clib" / "share" / "opencc"
@@ -57,8 +61,6 @@ def _config_file(convention: str, path: Path = SCRIPT_PHRASES) -> str:
     config = json.loads((share / f"{BASE_CONFIG[convention]}.json").read_text(encoding="utf-8"))
     key = hashlib.sha256((phrases + json.dumps(config) + str(share)).encode()).hexdigest()[:16]
     folder = Path(tempfile.gettempdir()) / f"two-new-opencc-{key}"
-    folder.mkdir(exist_ok=True)
-    (folder / "phrases.txt").write_text(phrases, encoding="utf-8")
     project = {"type": "text", "file": str(folder / "phrases.txt")}
 
     def absolute(d: dict) -> dict:
@@ -66,15 +68,16 @@ def _config_file(convention: str, path: Path = SCRIPT_PHRASES) -> str:
             return {**d, "dicts": [absolute(x) for x in d["dicts"]]}
         return {**d, "file": str(share / d["file"])}
 
-    for key_ in ("normalization",):
-        config[key_] = [{"dict": absolute(step["dict"])} for step in config.get(key_, [])]
+    config["normalization"] = [{"dict": absolute(step["dict"])} for step in config.get("normalization", [])]
     config["segmentation"]["dict"] = absolute(config["segmentation"]["dict"])
     config["conversion_chain"] = [
         {"dict": {**(g := absolute(step["dict"])), "dicts": [project, *g["dicts"]]}}
         for step in config["conversion_chain"]
     ]
     target = folder / f"{convention}.json"
-    target.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
+    for file, text in ((folder / "phrases.txt", phrases), (target, json.dumps(config, ensure_ascii=False))):
+        if not file.is_file():
+            write_text(file, text)
     return str(target)
 
 

@@ -23,6 +23,7 @@ from .codebook import Theme, load_codebook
 from .config import SEED, THEME_LABELS
 from .errors import InputError
 from .themes import coded_matrix
+from .textio import read_csv
 
 LABEL_COLUMNS = ["sentence_key", "report_id", "coder", "sample", "weight", "held_out_for", "text"]
 N_BOOT = 2_000  # bootstrap replicates of the scores
@@ -36,7 +37,7 @@ def read_labels(theme_ids: list[str], path: Path = THEME_LABELS) -> pd.DataFrame
     path = Path(path)
     if not path.is_file():
         return pd.DataFrame(columns=[*LABEL_COLUMNS, *theme_ids]).astype({t: "Int8" for t in theme_ids})
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in LABEL_COLUMNS if c not in raw.columns]
     if missing:
         raise InputError(

@@ -15,6 +15,7 @@ from helpers.audit import AuditLog
 from helpers.errors import InputError
 from helpers.normalize import clean
 from helpers.script import detect_convention, read_phrases, to_simplified
+from helpers.segment import use_dictionaries
 from helpers.validation import read_labels
 
 CASES = Path(__file__).parent / "cases"
@@ -123,3 +124,18 @@ def test_labels_saved_by_excel_in_a_chinese_locale_are_read(tmp_path):
     path.write_bytes(frame.to_csv(index=False).encode("gb18030"))
     labels = read_labels(["integration"], path)
     assert (labels.coder[0], labels.text[0], labels.integration[0]) == ("甲", text, 1)
+
+
+def test_too_short_is_judged_with_the_corpus_folders_own_stopwords(tmp_path, capsys):
+    """A corpus folder's stopwords_domain.txt decides what a content word is, also for the too-short rule."""
+    body = "园区召开党建工作座谈会。\n\n企业党组织书记参加。"
+    row = "notice,notice.txt,Anhui,安徽,web_page,simplified,,,,\n"
+    files = {"notice.txt": WEB.format(title="通知", body=body).encode()}
+    try:
+        assert run(tmp_path, row, files, capsys)[0] == 0
+        words = ["园区", "召开", "党建工作", "座谈会", "企业", "党组织", "书记", "参加", "党建", "工作"]
+        (tmp_path / "stopwords_domain.txt").write_text("\n".join(words) + "\n", "utf-8")
+        code, err = run(tmp_path, row, files, capsys)
+        assert code == 2 and "notice.txt" in err[0] and "too short to analyse" in err[0]
+    finally:
+        use_dictionaries()

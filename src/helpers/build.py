@@ -18,6 +18,7 @@ from .inputs import corpus_inputs, record, sha256
 from .io import write_csv, write_text
 from .manifest import group_columns, read_manifest
 from .overrides import OVERRIDES
+from .segment import use_dictionaries
 
 STAMP = "_inputs.sha256"
 BUILD_INFO = "build.json"  # what the tables were built from: manifest, input files, grouping columns
@@ -77,10 +78,11 @@ def build_frames(manifest: Path = MANIFEST, codebook: Path | None = None, strict
     """
     reports = read_manifest(manifest)
     quiet = len(reports) < PROGRESS_MIN_REPORTS
+    inputs = corpus_inputs(manifest, codebook)
+    use_dictionaries(inputs["userdict"], inputs["stopwords"])  # reading leaves out reports without content words
     bar = tqdm(reports, "reading reports", unit="report", disable=quiet)
     frames = combine([read_or_exclude(r, strict) for r in bar])
     frames["excluded"] = _excluded(frames["excluded"], len(reports), Path(manifest).parent)
-    inputs = corpus_inputs(manifest, codebook)
     options = {"manifest": Path(manifest), "codebook": inputs["codebook"], "inputs": inputs}
     bar = tqdm(stages(), "stages", unit="stage", disable=quiet)
     for stage in bar:

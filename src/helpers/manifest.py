@@ -1,8 +1,8 @@
 """Read and validate ``manifest.csv``: one row per report, files relative to the manifest's folder.
 
-``region`` and every column beyond ``COLUMNS`` and ``OPTIONAL`` are grouping variables (docvars), kept as text. An empty
-value there is not an error: the report is kept and joins the explicit ``(missing)`` group, with a warning
-naming the rows.
+``region`` and every column beyond ``COLUMNS`` and ``OPTIONAL`` are grouping variables (docvars), kept as
+text. An empty value there is not an error: the report is kept and joins the explicit ``(missing)`` group,
+with a warning naming the rows.
 """
 
 import csv

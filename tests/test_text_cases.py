@@ -5,27 +5,33 @@ tests here assert. Cases that change a project file (user dictionary, manifest o
 the project made for the test (the package is imported from the copy), so the repository is never edited.
 """
 
+import csv
+import io
 import os
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from helpers.config import DATA_DIR, PROJ_ROOT, USER_DICT
+from helpers.segment import read_user_dict
+from helpers.textio import UTF8_BOM
 
 CASES = Path(__file__).parent / "cases"
-# Cases built with the project as it is: case folder → manifest file.
-PLAIN = [
-    "zero_width_space",
-    "html_entities",
-    "fullwidth_forms",
-    "corner_bracket_quotes",
-    "traditional_authorship_zhu",
-]
+# Cases built with the project as it is, all in one build (one report each): case folder → its manifest.
+PLAIN = {
+    name: CASES / name / "manifest.csv"
+    for name in (
+        "zero_width_space",
+        "html_entities",
+        "fullwidth_forms",
+        "corner_bracket_quotes",
+        "traditional_authorship_zhu",
+    )
+}
 
 
 def run_build(manifest: Path, out: Path, src: Path = PROJ_ROOT / "src") -> subprocess.CompletedProcess:
@@ -49,6 +55,26 @@ def table(out: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
+def rows(out: Path, name: str, report: str) -> pd.DataFrame:
+    frame = table(out, name)
+    return frame[frame.report_id == report].reset_index(drop=True)
+
+
+def combined_manifest(cases: dict[str, Path], folder: Path) -> Path:
+    """One manifest for several one-report cases: each manifest's folder is copied to ``folder/<case>``, its
+    row re-pointed there and its ``report_id`` made the case's name (one build instead of one per case)."""
+    lines = []
+    for case, manifest in cases.items():
+        shutil.copytree(manifest.parent, folder / case)
+        ((row,),) = [list(csv.DictReader(io.StringIO(manifest.read_text("utf-8-sig"))))]
+        lines.append(row | {"report_id": case, "file": f"{case}/{row['file']}"})
+    with open(folder / "manifest.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(lines[0]))
+        writer.writeheader()
+        writer.writerows(lines)
+    return folder / "manifest.csv"
+
+
 def project_copy(folder: Path) -> Path:
     """A copy of the package and its data files (not the processed data) in ``folder``; returns its root."""
     folder.mkdir(parents=True)
@@ -64,56 +90,50 @@ def project_copy(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[str, Path]:
-    """Every plain case built once (two at a time): case name → output folder."""
+def built(tmp_path_factory) -> Path:
+    """Every plain case built at once, through the CLI: the output folder (report_id = case name)."""
     root = tmp_path_factory.mktemp("cases")
-
-    def one(name: str) -> tuple[str, Path]:
-        out = root / name
-        result = run_build(CASES / name / "manifest.csv", out)
-        assert result.returncode == 0, result.stderr
-        assert result.stderr == ""  # no warnings
-        return name, out
-
-    with ThreadPoolExecutor(2) as pool:
-        return dict(pool.map(one, PLAIN))
+    result = run_build(combined_manifest(PLAIN, root), root / "out")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no warnings
+    return root / "out"
 
 
 def test_zero_width_space_is_removed_and_the_theme_found(built):
-    themes = table(built["zero_width_space"], "sentence_themes")
+    themes = rows(built, "sentence_themes", "zero_width_space")
     assert themes[["sentence_id", "theme", "matched_terms"]].values.tolist() == [
         ["0", "integration", "党建引领"],
         ["1", "integration", "党建引领"],
     ]
-    assert "\u200b" not in set(table(built["zero_width_space"], "frequencies").term)
-    log = table(built["zero_width_space"], "normalization_log")
+    assert "\u200b" not in set(rows(built, "frequencies", "zero_width_space").term)
+    log = rows(built, "normalization_log", "zero_width_space")
     assert log[log.before == "\u200b"][["step", "after", "count"]].values.tolist() == [["invisible", "", "2"]]
 
 
 def test_html_entities_are_decoded_before_normalization(built):
-    out = built["html_entities"]
-    sentences = table(out, "sentences").text
+    sentences = rows(built, "sentences", "html_entities").text
     assert any("打造党建品牌“红色驿站”，推动" in s for s in sentences)
     assert not sentences.str.contains("&|；|nbsp").any()
-    assert table(out, "practices")[["practice", "pattern"]].values.tolist() == [["红色驿站", "quoted"]]
-    assert not {"nbsp", "ldquo", "rdquo"} & set(table(out, "frequencies").term)
+    assert rows(built, "practices", "html_entities")[["practice", "pattern"]].values.tolist() == [
+        ["红色驿站", "quoted"]
+    ]
+    assert not {"nbsp", "ldquo", "rdquo"} & set(rows(built, "frequencies", "html_entities").term)
 
 
 def test_fullwidth_letters_digits_and_signs_are_folded(built):
-    out = built["fullwidth_forms"]
-    assert table(out, "reports").published[0] == "2024-12-03T09:15"
-    numbers = table(out, "numbers")
+    assert rows(built, "reports", "fullwidth_forms").published[0] == "2024-12-03T09:15"
+    numbers = rows(built, "numbers", "fullwidth_forms")
     assert ["2.5", "亿", "资金"] in numbers[["value", "unit", "measure"]].values.tolist()
-    assert "5G" in set(table(out, "tokens").token)
-    themes = table(out, "sentence_themes")
+    assert "5G" in set(rows(built, "tokens", "fullwidth_forms").token)
+    themes = rows(built, "sentence_themes", "fullwidth_forms")
     assert themes[(themes.sentence_id == "1") & (themes.theme == "digitization")].matched_terms.tolist() == [
         "5G|智慧|数字"
     ]
-    assert "，" in table(out, "sentences").text[0]  # Chinese full-width punctuation stays
+    assert "，" in rows(built, "sentences", "fullwidth_forms").text[0]  # Chinese full-width punctuation stays
 
 
 def test_corner_bracket_quotes_are_direct_speech(built):
-    quotes = table(built["corner_bracket_quotes"], "quotes")
+    quotes = rows(built, "quotes", "corner_bracket_quotes")
     columns = ["speaker", "role", "speech_verb", "direct", "text"]
     assert quotes[columns].values.tolist() == [
         ["林志明", "党支部书记", "说", "True", "我们把支部建在生产线上，党员带头攻关，产量提升了两成。"],
@@ -122,11 +142,10 @@ def test_corner_bracket_quotes_are_direct_speech(built):
 
 
 def test_authorship_zhu_stays_and_the_particle_converts(built):
-    out = built["traditional_authorship_zhu"]
-    text = "".join(table(out, "sentences").text)
+    text = "".join(rows(built, "sentences", "traditional_authorship_zhu").text)
     assert (text.count("原著"), text.count("编著"), text.count("着")) == (3, 1, 0)
-    assert {"原著", "编著"} <= set(table(out, "tokens").token)
-    log = table(out, "normalization_log")
+    assert {"原著", "编著"} <= set(rows(built, "tokens", "traditional_authorship_zhu").token)
+    log = rows(built, "normalization_log", "traditional_authorship_zhu")
     assert log[(log.step == "script") & (log.before == "著")].empty
 
 
@@ -144,31 +163,48 @@ def test_gbk_manifest_gets_one_line_naming_gb18030_whose_fix_works(tmp_path):
     assert (reports.region_zh[0], reports.published[0]) == ("福建", "2025-01-08")
 
 
-def userdict_build(tmp_path: Path, case: str, userdict: bytes) -> tuple[subprocess.CompletedProcess, Path]:
-    root = project_copy(tmp_path / "project")
-    (root / "data" / "dictionaries" / "userdict.txt").write_bytes(userdict)
-    out = tmp_path / "out"
-    return run_build(CASES / case / "manifest.csv", out, root / "src"), out
-
-
-def test_userdict_with_a_bom_keeps_its_first_entry(tmp_path):
-    head = (CASES / "userdict_bom" / "userdict_head_with_bom.txt").read_bytes()
-    result, out = userdict_build(tmp_path, "userdict_bom", head + USER_DICT.read_bytes())
+@pytest.fixture(scope="module")
+def dictionaries_built(tmp_path_factory) -> Path:
+    """One build in a project copy whose files are saved as editors save them: every dictionary and the
+    codebook with a BOM; the user dictionary = the BOM case's head (its BOM glued to the first entry), the
+    original file, the punctuation case's line and our entries with Extension characters and a middle dot.
+    Reports: the two user-dictionary cases and our Extension-character names (report_id = case)."""
+    root = project_copy(tmp_path_factory.mktemp("dictionaries") / "project")
+    folder = root / "data" / "dictionaries"
+    for name in ("stopwords_domain.txt", "entity_list.csv", "not_practices.csv", "script_phrases.txt"):
+        (folder / name).write_bytes(UTF8_BOM + (folder / name).read_bytes())
+    codebook = root / "data" / "codebook" / "themes.yml"
+    codebook.write_bytes(UTF8_BOM + codebook.read_bytes())
+    (folder / "userdict.txt").write_bytes(
+        (CASES / "userdict_bom" / "userdict_head_with_bom.txt").read_bytes()
+        + USER_DICT.read_bytes()
+        + (CASES / "userdict_punctuation" / "userdict_line.txt").read_bytes()
+        + (CASES / "composed" / "userdict_extra.txt").read_bytes()
+    )
+    cases = {
+        "userdict_bom": CASES / "userdict_bom" / "manifest.csv",
+        "userdict_punctuation": CASES / "userdict_punctuation" / "manifest.csv",
+        "ext_names": CASES / "composed" / "manifest_ext.csv",
+    }
+    out = root / "out"
+    result = run_build(combined_manifest(cases, root / "corpus"), out, root / "src")
     assert result.returncode == 0, result.stderr
-    tokens = table(out, "tokens")
+    return out
+
+
+def test_userdict_with_a_bom_keeps_its_first_entry(dictionaries_built):
+    tokens = rows(dictionaries_built, "tokens", "userdict_bom")
     assert tokens[tokens.token == "红色驿站"].pos.tolist() == ["nz"]
 
 
-def test_userdict_original_file_with_a_bom_builds(tmp_path):
-    result, _ = userdict_build(tmp_path, "userdict_bom", b"\xef\xbb\xbf" + USER_DICT.read_bytes())
-    assert result.returncode == 0, result.stderr
+def test_userdict_original_file_with_a_bom_is_read_as_without(tmp_path):
+    path = tmp_path / "userdict.txt"
+    path.write_bytes(UTF8_BOM + USER_DICT.read_bytes())  # the BOM before the first line, a `#` comment
+    assert read_user_dict(path) == read_user_dict(USER_DICT)
 
 
-def test_userdict_entry_with_punctuation_matches(tmp_path):
-    line = (CASES / "userdict_punctuation" / "userdict_line.txt").read_bytes()
-    result, out = userdict_build(tmp_path, "userdict_punctuation", USER_DICT.read_bytes() + line)
-    assert result.returncode == 0, result.stderr
-    tokens = table(out, "tokens")
+def test_userdict_entry_with_punctuation_matches(dictionaries_built):
+    tokens = rows(dictionaries_built, "tokens", "userdict_punctuation")
     assert tokens[tokens.token == "红色·驿站"].pos.tolist() == ["nz"]
 
 
@@ -198,11 +234,6 @@ def composed(tmp_path_factory) -> Path:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     return out
-
-
-def rows(out: Path, name: str, report: str) -> pd.DataFrame:
-    frame = table(out, name)
-    return frame[frame.report_id == report]
 
 
 def test_invisible_characters_and_references_in_other_positions(composed):
@@ -274,28 +305,16 @@ def test_outputs_open_in_excel_in_any_locale(composed):
     assert all(p.read_bytes().startswith(b"\xef\xbb\xbf") for p in composed.glob("*.csv"))
 
 
-def test_extension_characters_in_names_and_a_dotted_entry(tmp_path):
-    root = project_copy(tmp_path / "project")
-    userdict = root / "data" / "dictionaries" / "userdict.txt"
-    extra = (CASES / "composed" / "userdict_extra.txt").read_bytes()
-    userdict.write_bytes(b"\xef\xbb\xbf" + userdict.read_bytes() + extra)
-    for name in ("stopwords_domain.txt", "entity_list.csv", "not_practices.csv", "script_phrases.txt"):
-        path = root / "data" / "dictionaries" / name
-        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    codebook = root / "data" / "codebook" / "themes.yml"
-    codebook.write_bytes(b"\xef\xbb\xbf" + codebook.read_bytes())
-    out = tmp_path / "out"
-    result = run_build(CASES / "composed" / "manifest_ext.csv", out, root / "src")
-    assert result.returncode == 0, result.stderr
-    tokens = table(out, "tokens")
+def test_extension_characters_in_names_and_a_dotted_entry(dictionaries_built):
+    tokens = rows(dictionaries_built, "tokens", "ext_names")
     assert ["王𠮷", "nr"] in tokens[["token", "pos"]].values.tolist()
     assert ["𪚥达科技", "nt"] in tokens[["token", "pos"]].values.tolist()
     assert ["党员·先锋岗", "nz"] in tokens[["token", "pos"]].values.tolist()
-    quotes = table(out, "quotes")
+    quotes = rows(dictionaries_built, "quotes", "ext_names")
     assert quotes[["speaker", "organisation", "role", "direct"]].values.tolist() == [
         ["王𠮷", "𪚥达科技", "党支部书记", "False"],
         ["王𠮷", "𪚥达科技", "党支部书记", "True"],
     ]
-    entities = table(out, "entities")
+    entities = rows(dictionaries_built, "entities", "ext_names")
     assert ["𪚥达科技", "organisation"] in entities[["entity", "type"]].values.tolist()
-    assert table(out, "reports").authors.tolist() == ["赵㐂"]
+    assert rows(dictionaries_built, "reports", "ext_names").authors.tolist() == ["赵㐂"]

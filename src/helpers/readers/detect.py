@@ -39,7 +39,7 @@ TRADITIONAL_SHARE = 0.05
 
 def detect_format(path: Path, encoding: str = "") -> tuple[str, str]:
     """(format, reason) of the report file at ``path`` (a text file decoded as
-    :func:`helpers.textio.read_text` does, in ``encoding`` if given); raises InputError if it can't be read."""
+    :func:`helpers.textio.read_text` does, in ``encoding`` if given); raises InputError if unreadable."""
     path = Path(path)
     with path.open("rb") as file:
         head = file.read(HEAD_BYTES)

@@ -261,7 +261,7 @@ def test_fullwidth_in_dates_percent_and_latin(composed):
 
 def test_hong_kong_text_detected_with_corner_quotes_nested(composed):
     report = rows(composed, "reports", "quotes_hk")
-    assert report.script.tolist() == ["traditional_hk"]
+    assert report[["script", "convention"]].values.tolist() == [["traditional", "traditional_hk"]]
     text = "".join(rows(composed, "sentences", "quotes_hk").text)
     assert "卫生" in text and "线上" in text and "摸得着" in text and not set("「」『』衞綫") & set(text)
     quotes = rows(composed, "quotes", "quotes_hk")
@@ -279,7 +279,9 @@ def test_hong_kong_text_detected_with_corner_quotes_nested(composed):
 
 def test_big5_taiwan_report_keeps_authorship_zhu(composed):
     report = rows(composed, "reports", "tw_big5")
-    assert report[["encoding", "script"]].values.tolist() == [["Big5", "traditional_tw"]]
+    assert report[["encoding", "script", "convention"]].values.tolist() == [
+        ["Big5", "traditional_tw", "traditional_tw"]
+    ]
     text = "".join(rows(composed, "sentences", "tw_big5").text)
     assert "编著" in text and "原著" in text and "看着" in text
 

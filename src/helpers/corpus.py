@@ -19,7 +19,7 @@ from .sentence_keys import sentence_keys
 from .sentences import split_sentences
 
 DIAGNOSTIC_COLUMNS = [
-    "format", "format_reason", "script", "script_reason",
+    "format", "format_reason", "script", "script_reason", "convention",
     "lines_joined", "n_headings", "n_captions", "sections_reordered", "lines_dropped", "reader_warnings",
 ]  # fmt: skip
 REPORT_COLUMNS = [
@@ -54,11 +54,11 @@ def read_report(report: Report) -> dict[str, pd.DataFrame]:
     fmt, format_reason = _given(report.format) or detect_format(report.path, report.encoding)
     blocks, encoding = read_blocks(report.path, fmt, log, report.encoding)
     script, script_reason = _given(report.script) or detect_script("\n".join(b.text for b in blocks))
-    if script == "traditional":
-        script = detect_convention("\n".join(b.text for b in blocks))
-        script_reason += f"; {script} by its variant characters"
+    convention = detect_convention("\n".join(b.text for b in blocks)) if script == "traditional" else script
     if script != "simplified":
-        for block, text in zip(blocks, convert_script([b.text for b in blocks], log, script), strict=True):
+        for block, text in zip(
+            blocks, convert_script([b.text for b in blocks], log, convention), strict=True
+        ):
             block.text = text
     for block in blocks:
         block.text = normalize_text(block.text, block.kind, log)
@@ -78,6 +78,7 @@ def read_report(report: Report) -> dict[str, pd.DataFrame]:
     sent_df["sentence_key"] = sentence_keys(report.report_id, sent_df.text)
     check_analysable(report, sent_df.text)
     how = {"format": fmt, "format_reason": format_reason, "script": script, "script_reason": script_reason}
+    how |= {"convention": "" if script == "simplified" else convention}
     return {
         "reports": pd.DataFrame(
             [_report_row(report, blocks, sent_df) | how | {"encoding": encoding} | diagnostics(blocks, log)]

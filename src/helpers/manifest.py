@@ -23,7 +23,7 @@ MISSING = "(missing)"  # the group of a report whose grouping value is empty
 # columns of reports.csv that the build computes (a manifest column may not take their names)
 DERIVED = (
     "title", "subtitle", "authors", "n_chars", "n_paragraphs", "n_sentences",
-    "format_reason", "script_reason",
+    "format_reason", "script_reason", "convention",
     "lines_joined", "n_headings", "n_captions", "sections_reordered", "lines_dropped", "reader_warnings",
 )  # fmt: skip
 OPTIONAL = ["encoding"]  # the report file's encoding when it cannot be detected (e.g. GB18030, Big5)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers.__main__ import main
 from helpers.config import DATA_DIR, PROJ_ROOT, USER_DICT
 from helpers.segment import read_user_dict
 from helpers.textio import UTF8_BOM
@@ -208,19 +209,28 @@ def test_userdict_entry_with_punctuation_matches(dictionaries_built):
     assert tokens[tokens.token == "红色·驿站"].pos.tolist() == ["nz"]
 
 
-def test_report_without_content_words_is_refused_in_one_line(tmp_path):
-    root = project_copy(tmp_path / "project")
+def test_report_without_content_words_is_left_out_in_one_line(tmp_path, capsys):
+    """The one rule for reports too short to analyse: left out like a report no reader can read — one warning
+    line naming the file, a row in excluded.csv, the others analysed (no inf); --strict makes it fatal."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA_DIR / "raw", corpus)
     case = CASES / "no_content_words"
-    shutil.copy(case / "short_notice.txt", root / "data" / "raw" / "short_notice.txt")
+    shutil.copy(case / "short_notice.txt", corpus / "short_notice.txt")
     row = (case / "manifest_row.csv").read_text("utf-8").splitlines()[1]
-    manifest = root / "data" / "raw" / "manifest.csv"
-    manifest.write_text(manifest.read_text("utf-8") + row + "\n", "utf-8")
-    result = run_build(manifest, tmp_path / "out", root / "src")
-    assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert "short_notice.txt" in result.stderr and "too short to analyse" in result.stderr
-    assert "no content words" in result.stderr
-    assert not (tmp_path / "out").exists()
+    manifest = corpus / "manifest.csv"
+    manifest.write_text(manifest.read_text("utf-8-sig") + row + "\n", "utf-8")
+    result = run_build(manifest, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"warning: {corpus / 'short_notice.txt'}: no content words")
+    assert "too short to analyse" in line
+    assert table(tmp_path / "out", "excluded").report_id.tolist() == ["short_notice"]
+    assert "short_notice" not in set(table(tmp_path / "out", "reports").report_id)
+    assert not table(tmp_path / "out", "keyness").isin(["inf", "-inf", "nan"]).any().any()
+    assert main(["build", "--strict", "--manifest", str(manifest), "--out", str(tmp_path / "strict")]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "short_notice.txt" in line and "too short to analyse" in line
+    assert not (tmp_path / "strict").exists()
 
 
 # --- Inputs we composed (tests/cases/composed/), expected values written before the first run ---------------

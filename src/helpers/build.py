@@ -79,7 +79,9 @@ def build_frames(manifest: Path = MANIFEST, codebook: Path | None = None, strict
     reports = read_manifest(manifest)
     quiet = len(reports) < PROGRESS_MIN_REPORTS
     inputs = corpus_inputs(manifest, codebook)
-    use_dictionaries(inputs["userdict"], inputs["stopwords"])  # reading leaves out reports without content words
+    use_dictionaries(
+        inputs["userdict"], inputs["stopwords"]
+    )  # reading leaves out reports without content words
     bar = tqdm(reports, "reading reports", unit="report", disable=quiet)
     frames = combine([read_or_exclude(r, strict) for r in bar])
     frames["excluded"] = _excluded(frames["excluded"], len(reports), Path(manifest).parent)

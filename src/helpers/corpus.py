@@ -91,8 +91,9 @@ def read_report(report: Report) -> dict[str, pd.DataFrame]:
 
 def check_analysable(report: Report, sentences: pd.Series) -> None:
     """The one rule for reports too short to analyse: a report with no content word in its body sentences
-    (none at all, or only stopwords, numbers and punctuation) stops the build with one line naming its file.
-    A report with one sentence is kept; its intervals over sentences are then degenerate."""
+    (none at all, or only stopwords, numbers and punctuation) raises InputError naming its file, so the build
+    leaves it out like a report no reader can read (:func:`read_or_exclude`: one warning line, a row of
+    ``excluded``; fatal with ``--strict``). A report with one sentence is kept."""
     if not any(content_tokens(s) for s in sentences):
         raise InputError(
             report.path,

@@ -22,8 +22,8 @@ from . import inference
 from .codebook import Theme, load_codebook
 from .config import SEED, THEME_LABELS
 from .errors import InputError
-from .themes import coded_matrix
 from .textio import read_csv
+from .themes import coded_matrix
 
 LABEL_COLUMNS = ["sentence_key", "report_id", "coder", "sample", "weight", "held_out_for", "text"]
 N_BOOT = 2_000  # bootstrap replicates of the scores

@@ -12,6 +12,7 @@ import pytest
 from test_readers_formats import HTML, make_pdf
 
 HEADER = "report_id,file,region,region_zh,format,script,source,published,url\n"
+AMBIGUOUS = "福建\n".encode("gbk")  # GBK bytes that Big5 reads as well: the encoding cannot be told
 
 
 def no_unicode_map(path: Path) -> Path:
@@ -36,7 +37,7 @@ CASES = {
     "txt_ambiguous": (
         "report.txt",
         "plain_text",
-        lambda p: p.write_bytes("福建\n".encode("gbk")),
+        lambda p: p.write_bytes(AMBIGUOUS),
         r"not UTF-8.*ambiguous.*(GB18030.*Big5|Big5.*GB18030).*`encoding` column",
     ),
 }

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pytest
-from test_readers_bad_input import HEADER, PLAIN
+from test_readers_bad_input import AMBIGUOUS, HEADER
 from test_readers_formats import HTML
 from test_readers_formats import PLAIN as PLAIN_FIXTURES
 
@@ -31,11 +31,11 @@ ROWS = (
 
 @pytest.fixture(scope="module")
 def runs(processed_dir, tmp_path_factory, hash_files):
-    """The same corpus (one good report, a GBK text, an all-navigation page) built without and with
-    --strict, in parallel: flag → (folder, process, out hashes before, after)."""
+    """The same corpus (one good report, a short GBK text Big5 reads too, an all-navigation page) built
+    without and with --strict, in parallel: flag → (folder, process, out hashes before, after)."""
     folder = tmp_path_factory.mktemp("exclusion")
     (folder / "good.txt").write_bytes((PLAIN_FIXTURES / "paragraphs.txt").read_bytes())
-    (folder / "gbk.txt").write_bytes(PLAIN.encode("gbk"))
+    (folder / "gbk.txt").write_bytes(AMBIGUOUS)  # a GBK file is read; one Big5 reads too is not
     (folder / "nav.html").write_bytes((HTML / "all_navigation.html").read_bytes())
     (folder / "manifest.csv").write_text(HEADER + ROWS, encoding="utf-8")
 

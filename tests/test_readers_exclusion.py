@@ -100,10 +100,10 @@ def test_a_failing_reader_leaves_the_report_out_unless_strict(tmp_path, monkeypa
     )
     real = corpus.read_blocks
 
-    def read_blocks(path, fmt, log):
+    def read_blocks(path, fmt, log, encoding=""):
         if path.name == "odd.txt":
             raise ValueError("boom")
-        return real(path, fmt, log)
+        return real(path, fmt, log, encoding)
 
     monkeypatch.setattr(corpus, "read_blocks", read_blocks)
     with pytest.warns(ReportExcluded, match=r"odd\.txt: could not be read \(ValueError: boom\).*Fix: \S"):

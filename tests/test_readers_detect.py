@@ -1,12 +1,13 @@
 """``format`` and ``script`` left empty or ``auto``: detected from the file, the reason recorded in
 ``reports.csv``; a value in the manifest always wins.
 
-Besides the fixtures of the other reader tests and the two seeds, six pages were composed
+Besides the fixtures of the other reader tests and the two seeds, seven pages were composed
 for these tests: a county portal's page copied as text (breadcrumb after 当前位置, date/source
 line, font-size bar, print/close links, QR-code prompt: a template the seed's outlet does
 not use), a news agency's page copied as text (breadcrumb with single >, 【字体】 bar, 【纠错】
 button, 【责任编辑：…】 line, related news list), a page with a date-time line in
-slashes and a bare editor line, a traditional-script plain text, a simplified
+slashes and a bare editor line, a traditional-script page with a byline carrying its dateline
+(記者王小明／台北報導) below the date, a traditional-script plain text, a simplified
 plain text whose 著 (显著, 著名) must not make it look traditional, and a page copied with only
 its date/source line (too little furniture for ``web_page``: read as plain text, the line is
 metadata, not the title). Every expectation below was written down before detection was run
@@ -52,6 +53,11 @@ DETECTED = {  # (fixture folder, name, suffix) → (format, reason starts with, 
         "web_page",
         "copied news page: breadcrumb, share bar, date/source line",
         "simplified",
+    ),
+    (WEB, "traditional_dateline", ".txt"): (
+        "web_page",
+        "copied news page: breadcrumb, share bar, date/source line",
+        "traditional",
     ),
     (RAW_DIR, "jiangsu_suzhou_2023", ".txt"): ("web_page", "copied news page: breadcrumb", "traditional"),
     (RAW_DIR, "zhejiang_yongkang_2024", ".txt"): ("ocr_newspaper", "OCR column", "simplified"),
@@ -106,6 +112,17 @@ EXPECTED_DETECTED = {  # the composed pages, read by the detected reader
         "last": "企业党支部书记表示，将把此类活动常态化开展。",
         "editor": ["编辑：刘洋"],
         "lines_dropped": 2,
+    },
+    (WEB, "traditional_dateline"): {
+        "title": "社区志工队成立 青年党员带头服务",
+        "published": "2024-05-06T14:30",
+        "authors": "王小明",
+        "headings": [],
+        "captions": [],
+        "paragraphs": 3,
+        "first": "社区志工队日前正式成立，首批招募志工三十余人，其中青年党员十二人。",
+        "last": "“能为邻里做点事，很有意义。”一位志工说。",
+        "lines_dropped": 3,
     },
     (PLAIN, "traditional"): {
         "title": "青年创业园成立联合党支部",

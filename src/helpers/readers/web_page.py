@@ -3,7 +3,8 @@
 Lines are classified by the metadata patterns of Chinese news pages (matched on a simplified view, so
 traditional and simplified pages read alike): breadcrumb navigation (``>>``, ``当前位置：``, or three parts
 separated by ``>``), share/print/close buttons and the font-size bar, the date/source line, the author line
-(2–4 character names), the editor line (``(责编:…)``, ``【责任编辑：…】``, or as on a newspaper page
+(2–4 character names under the title, or a byline as on a newspaper page: ``记者 NAME``,
+``記者NAME／台北報導``), the editor line (``(责编:…)``, ``【责任编辑：…】``, or as on a newspaper page
 ``责任编辑：…``, ``编辑：…``), related-topics lists, QR-code prompts, photo captions (ending in the
 photographer's credit ``…摄``). The first line that is none of these is the title; bare lines (no clause
 punctuation) in the body are headings.
@@ -13,7 +14,16 @@ import re
 
 from ..audit import AuditLog
 from ..normalize import to_simplified
-from .common import PUBLISHED, Block, ends_sentence, is_bare, is_editor, is_name_list, numbered_lines
+from .common import (
+    PUBLISHED,
+    Block,
+    ends_sentence,
+    is_bare,
+    is_editor,
+    is_name_list,
+    line_role,
+    numbered_lines,
+)
 
 _NAVIGATION = re.compile(
     r">>|»|›|^首页|^(?:上一篇|下一篇)\s*[:：]|^(?:当前|您的|您现在的|所在)位置\s*[:：]"
@@ -41,7 +51,7 @@ def read(text: str, log: AuditLog) -> list[Block]:
         if kind is None:
             if not title_seen:
                 kind, title_seen = "title", True
-            elif blocks[-1].kind in ("title", "byline") and is_name_list(view):
+            elif _is_byline(view, blocks[-1].kind):
                 kind = "byline"
             elif _META.search(view):
                 kind = "meta"
@@ -77,6 +87,11 @@ def signature(lines: list[str]) -> list[str]:
 def is_meta(line: str) -> bool:
     """A date/source line (``来源：…``, ``发布时间：…``, or a date with a time), in either script."""
     return bool(_META.search(to_simplified(line)))
+
+
+def _is_byline(view: str, previous: str) -> bool:
+    """A byline: names right under the title (or another byline), or a newspaper-style byline anywhere."""
+    return line_role(view) == "byline" or (previous in ("title", "byline") and is_name_list(view))
 
 
 def _furniture(view: str, in_related: bool) -> str | None:

@@ -2,15 +2,17 @@
 
 import logging
 import warnings
+from pathlib import Path
 
 import matplotlib
+import pandas as pd
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from fontTools.ttLib import TTFont
 from wordcloud import WordCloud
 
-from helpers.plots import style
+from helpers.plots import style, vocabulary
 
 SAMPLE = "两新党建 数字化 同频共振 “红色引擎” 人才培养 53%"
 
@@ -35,6 +37,14 @@ def test_font_comes_from_the_mplfonts_package():
     assert "CJK" in style.cjk_font_name()
 
 
+def test_matplotlib_draws_with_the_packaged_files_even_beside_a_system_font_of_that_name():
+    from matplotlib import font_manager
+
+    style.use_style()
+    used = [Path(f) for f in font_manager.fontManager._find_fonts_by_props(font_manager.FontProperties())]
+    assert used == list(style.font_chain())
+
+
 def test_matplotlib_renders_chinese_without_glyph_warnings(caplog):
     style.use_style()
     assert not _glyph_problems(_render_warnings(caplog))
@@ -54,3 +64,62 @@ def test_wordcloud_font_covers_every_character():
     cmap = TTFont(style.cjk_font_path(), fontNumber=0).getBestCmap()
     missing = {c for w in words for c in w if ord(c) not in cmap}
     assert not missing
+
+
+# --- Characters beyond the basic block: fallback font, then one warning listing what no font draws ----------
+# Expected before running: 𠮷 (U+20BB7) is in Noto Sans CJK SC; 𠀤 (U+20024) only in the fallback Source Han
+# Mono SC; 𪚥 (U+2A6A5) in no packaged font, so it alone is listed.
+DRAWN_BY_FALLBACK = "𠀤"
+NO_FONT = "𪚥"
+
+
+def test_fallback_font_draws_what_the_main_font_lacks(caplog):
+    main = TTFont(style.cjk_font_path(), fontNumber=0).getBestCmap()
+    assert ord(DRAWN_BY_FALLBACK) not in main  # the case is real: Noto Sans CJK SC has no glyph for it
+    style.use_style()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig, ax = plt.subplots()
+        ax.set_title(f"王{DRAWN_BY_FALLBACK}发言")
+        fig.canvas.draw()
+        plt.close(fig)
+    assert not _glyph_problems([str(w.message) for w in caught])
+    assert style.undrawable([f"王𠮷{DRAWN_BY_FALLBACK}"]) == []
+
+
+def test_saving_a_figure_lists_the_characters_no_font_draws(tmp_path):
+    style.use_style()
+    fig, ax = plt.subplots()
+    ax.set_title(f"{NO_FONT}达科技党支部书记王𠮷")
+    ax.bar([f"{NO_FONT}达", "王𠮷"], [2, 1])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        style.save_figure(fig, "99_rare", "A test figure.", folder=tmp_path)
+    plt.close(fig)
+    messages = [str(w.message) for w in caught]
+    listed = [m for w, m in zip(caught, messages, strict=True) if w.category is style.MissingGlyphsWarning]
+    assert len(listed) == 1 and "figure 99_rare" in listed[0]
+    assert f"{NO_FONT} (U+2A6A5)" in listed[0] and "𠮷" not in listed[0] and "1 character" in listed[0]
+    assert not _glyph_problems(messages)  # matplotlib's warning per glyph is replaced by the one line
+    assert (tmp_path / "99_rare.png").is_file()
+
+
+def test_word_cloud_lists_the_characters_its_font_lacks():
+    reports = pd.DataFrame({"report_id": ["a", "b"], "region": ["Anhui", "Fujian"]})
+    frequencies = pd.DataFrame(
+        {
+            "report_id": ["a", "a", "b", "b"],
+            "term": [f"{NO_FONT}达科技", "党建", f"王{DRAWN_BY_FALLBACK}", "企业"],
+            "count": [5, 3, 4, 2],
+        }
+    )
+    keyness = pd.DataFrame({"group": ["Anhui"], "term": ["党建"], "log_odds_z": [2.0]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plt.close(vocabulary.comparison_clouds(frequencies, keyness, reports))
+    listed = sorted(str(w.message) for w in caught if w.category is style.MissingGlyphsWarning)
+    assert len(listed) == 2
+    assert listed[0].startswith("word cloud of Anhui") and NO_FONT in listed[0]
+    assert (
+        listed[1].startswith("word cloud of Fujian") and DRAWN_BY_FALLBACK in listed[1]
+    )  # one font per cloud

@@ -1,16 +1,32 @@
-"""The one visual identity: packaged CJK font, group colours, sizes, deterministic saving."""
+"""The one visual identity: packaged CJK fonts, group colours, sizes, deterministic saving.
 
+Fonts: Noto Sans CJK SC draws the basic CJK block and all of Extension A, but only about 2,000 of Extension
+B's 42,720 characters (rare characters of personal and company names). Where it has no glyph, matplotlib
+falls back glyph by glyph along ``font.family`` to Source Han Mono SC — the packaged CJK font with the most
+ideographs (about 100 more, Extension B included; both ship with ``mplfonts``; no package on PyPI ships a
+font covering all of Extension B) — and then to DejaVu Sans. A character none of them can draw would show as
+an empty box: the figure's characters are checked against the fonts when it is saved (:func:`save_figure`;
+word clouds, drawn with one font, by :mod:`helpers.plots.vocabulary`), and any such character is listed in
+one :class:`MissingGlyphsWarning` — never silent boxes.
+"""
+
+import unicodedata
+import warnings
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
+from matplotlib.text import Text
 
 from ..config import figures_dir
 from ..io import write_atomic
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
+FALLBACK_FONT_FILE = "SourceHanMonoSC-Regular.otf"  # glyphs Noto Sans CJK SC lacks (see the module docstring)
+LATIN_FONT = "DejaVu Sans"  # matplotlib's own font, last in the chain
 # One colour per group, by the group's position in the corpus (manifest order): the seven colours of the
 # Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), then Paul Tol's "muted" scheme (Tol 2021,
 # "Colour schemes", SRON/EPS/TN/09-002), both designed to stay distinct under the common colour-vision
@@ -26,23 +42,76 @@ DPI = 200
 SVG_SALT = "two-new-party-building"
 
 
+class MissingGlyphsWarning(UserWarning):
+    """Characters of a figure that no packaged font can draw (they show as empty boxes)."""
+
+
 @cache
-def cjk_font_path() -> Path:
-    """Path of Noto Sans CJK SC as shipped by the ``mplfonts`` package (no system font, no download)."""
+def _packaged_font(file: str) -> Path:
     import mplfonts
 
-    path = Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
+    path = Path(mplfonts.__file__).parent / "fonts" / file
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing: reinstall the pinned mplfonts (make setup)")
     return path
 
 
+def cjk_font_path() -> Path:
+    """Path of Noto Sans CJK SC as shipped by the ``mplfonts`` package (no system font, no download)."""
+    return _packaged_font(FONT_FILE)
+
+
 @cache
+def _family(path: Path) -> str:
+    """Register a packaged font with matplotlib and return its family name. A system font of the same
+    name (e.g. Debian's fonts-noto-cjk) is taken off matplotlib's list: every machine draws with one file."""
+    manager = font_manager.fontManager
+    manager.addfont(str(path))
+    name = font_manager.FontProperties(fname=str(path)).get_name()
+    manager.ttflist = [f for f in manager.ttflist if f.name != name or Path(f.fname) == path]
+    font_manager.FontManager._findfont_cached.cache_clear()  # drop lookups made before
+    return name
+
+
 def cjk_font_name() -> str:
     """Register the packaged CJK font with matplotlib and return its family name."""
-    path = cjk_font_path()
-    font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path)).get_name()
+    return _family(cjk_font_path())
+
+
+def font_chain() -> tuple[Path, ...]:
+    """The figure fonts in fallback order: Noto Sans CJK SC, Source Han Mono SC, DejaVu Sans."""
+    latin = font_manager.findfont(font_manager.FontProperties(family=LATIN_FONT), fallback_to_default=False)
+    return cjk_font_path(), _packaged_font(FALLBACK_FONT_FILE), Path(latin)
+
+
+@cache
+def _codepoints(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        return frozenset(font.getBestCmap())
+
+
+def undrawable(texts: Iterable[str], fonts: Iterable[Path] | None = None) -> list[str]:
+    """The distinct characters of ``texts`` (sorted) that none of ``fonts`` (default :func:`font_chain`) has a
+    glyph for; whitespace, control and format characters, which are never drawn, are not listed."""
+    covered = frozenset().union(*(_codepoints(Path(p)) for p in fonts or font_chain()))
+    chars = {c for text in texts for c in text if not c.isspace()}
+    return sorted(c for c in chars if ord(c) not in covered and unicodedata.category(c) not in ("Cc", "Cf"))
+
+
+def warn_undrawable(texts: Iterable[str], what: str, fonts: Iterable[Path] | None = None) -> list[str]:
+    """Warn once (:class:`MissingGlyphsWarning`) listing the characters of ``texts`` no font can draw in
+    ``what`` (e.g. ``figure 04_voices``); return them."""
+    missing = undrawable(texts, fonts)
+    if missing:
+        listed = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing)
+        warnings.warn(
+            f"{what}: {len(missing)} character(s) no packaged font can draw, shown as empty boxes: {listed}",
+            MissingGlyphsWarning,
+            stacklevel=3,
+        )
+    return missing
 
 
 def use_style() -> str:
@@ -50,8 +119,9 @@ def use_style() -> str:
     family = cjk_font_name()
     mpl.rcParams.update(
         {
-            "font.family": "sans-serif",
-            "font.sans-serif": [family, "DejaVu Sans"],
+            # a list of families: matplotlib draws each glyph with the first of them that has it
+            "font.family": [family, _family(_packaged_font(FALLBACK_FONT_FILE)), LATIN_FONT],
+            "font.sans-serif": [family, LATIN_FONT],
             "axes.unicode_minus": False,
             "font.size": 11,
             "axes.titlesize": 13,
@@ -81,12 +151,18 @@ def save_figure(fig: plt.Figure, name: str, caption: str, folder: Path | None = 
     ``name`` is ``<notebook number>_<what>`` (e.g. ``01_report_structure``); ``caption`` (one English
     sentence on what the figure shows) is stored in the files' Description metadata, from which the
     figure index ``figures/README.md`` is written. No timestamps or version strings are embedded.
+    Characters of the figure's text that no packaged font draws are listed in one
+    :class:`MissingGlyphsWarning` (instead of matplotlib's warning per glyph and file format).
     """
     paths = []
     png = {"Software": None, "Description": caption}
     svg = {"Date": None, "Creator": None, "Description": caption}
-    for ext, metadata in (("png", png), ("svg", svg)):
-        path = Path(folder or figures_dir()) / f"{name}.{ext}"
-        write_atomic(path, lambda tmp, ext=ext, md=metadata: fig.savefig(tmp, format=ext, metadata=md))
-        paths.append(path)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+        for ext, metadata in (("png", png), ("svg", svg)):
+            path = Path(folder or figures_dir()) / f"{name}.{ext}"
+            write_atomic(path, lambda tmp, ext=ext, md=metadata: fig.savefig(tmp, format=ext, metadata=md))
+            paths.append(path)
+    texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible()]
+    warn_undrawable(texts, f"figure {name}")
     return paths

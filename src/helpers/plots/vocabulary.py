@@ -7,7 +7,7 @@ from matplotlib.patches import Patch
 from wordcloud import WordCloud
 
 from ..config import SEED
-from .style import FIG_WIDTH, NEUTRAL, cjk_font_path, group_colors
+from .style import FIG_WIDTH, NEUTRAL, cjk_font_path, group_colors, warn_undrawable
 
 SHARED = "#B0B0B0"  # terms distinctive for no report
 
@@ -115,6 +115,7 @@ def comparison_clouds(
 ) -> plt.Figure:
     """One word cloud per report (same size, packaged CJK font, fixed seed), words sized by their count in
     that report and coloured by the report they are distinctive for (|log-odds z| ≥ ``z_min``; grey: neither).
+    Characters of the drawn words that the font lacks are listed in a ``MissingGlyphsWarning``.
     """
     regions = _regions(reports)
     size = (FIG_WIDTH, FIG_WIDTH / len(regions) * 0.8)
@@ -132,6 +133,10 @@ def comparison_clouds(
             random_state=seed,
             color_func=lambda word, colors=colors, **_: colors.get(word, SHARED),
         ).generate_from_frequencies(dict(zip(rows["term"].astype(str), rows["count"], strict=True)))
+        # one font per cloud (no glyph fallback in wordcloud): list the characters of its words it lacks
+        warn_undrawable(
+            [word for (word, _), *_ in cloud.layout_], f"word cloud of {region}", [cjk_font_path()]
+        )
         ax.imshow(cloud.to_array(), interpolation="bilinear")
         ax.set_axis_off()
         ax.set_title(region)

@@ -1,13 +1,17 @@
-"""Shared fixtures: one real build of the corpus per session, into a temp folder (never data/processed)."""
+"""Shared fixtures: one real build of the corpus per session, into a temp folder (never data/processed);
+one headless run of every notebook; one headless Chromium."""
 
 import hashlib
+import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from helpers.build import build
-from helpers.config import CODEBOOK, MANIFEST
+from helpers.config import CODEBOOK, FIGURES_DIR, MANIFEST, PROCESSED_DIR, RAW_DIR
+from helpers.run_notebooks import run_all
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
@@ -40,3 +44,70 @@ def corpus(processed_dir) -> dict[str, pd.DataFrame]:
         p.stem: pd.read_csv(p, dtype={"text": str, "raw_lines": str}, keep_default_na=False)
         for p in sorted(processed_dir.glob("*.csv"))
     }
+
+
+@pytest.fixture(scope="session")
+def raw_before_run() -> dict[str, str]:
+    return file_hashes(RAW_DIR)
+
+
+def _repo_outputs() -> dict[str, dict[str, str]]:
+    return {str(d): file_hashes(d) for d in (FIGURES_DIR, PROCESSED_DIR) if d.is_dir()}
+
+
+@pytest.fixture(scope="session")
+def repo_outputs():
+    """``repo_outputs()``: hashes of the repository's figures/ and data/processed/ (tests never write them)."""
+    return _repo_outputs
+
+
+@pytest.fixture(scope="session")
+def repo_outputs_before() -> dict[str, dict[str, str]]:
+    return _repo_outputs()
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory, raw_before_run, repo_outputs_before, processed_dir) -> Path:
+    """Every notebook executed headless once (``run_all``) on the session's processed folder: ``notebooks/``,
+    ``html/`` and ``figures/`` inside."""
+    build = tmp_path_factory.mktemp("build")
+    run_all(jobs=2, force=True, build_dir=build, processed=processed_dir, figures=build / "figures")
+    return build
+
+
+@pytest.fixture(scope="session")
+def figures(build_dir) -> Path:
+    return build_dir / "figures"
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    """The system's Chromium: ``$CHROMIUM`` if set, else ``chromium``/``chromium-browser`` on PATH."""
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session, driven by Playwright (never downloads a browser)."""
+    path = chromium_path()
+    if not path:
+        pytest.skip(
+            "Chromium not found: install it with `apt-get install chromium` (Debian/Ubuntu), "
+            "or set CHROMIUM=/path/to/chrome"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

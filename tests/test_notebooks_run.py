@@ -12,49 +12,18 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from helpers.config import FIGURES_DIR, PROCESSED_DIR, PROJ_ROOT, RAW_DIR
-from helpers.run_notebooks import execute, execute_many, numbered_notebooks, run_all
+from helpers.config import PROJ_ROOT, RAW_DIR
+from helpers.run_notebooks import execute, execute_many, numbered_notebooks
 
 pytestmark = pytest.mark.slow
 GLYPH = re.compile(r"missing from font|Glyph \d+")
 
 
-def _raw_hashes() -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(RAW_DIR.iterdir())}
-
-
-@pytest.fixture(scope="session")
-def raw_before_run() -> dict[str, str]:
-    return _raw_hashes()
-
-
-def _repo_outputs() -> dict[str, str]:
-    files = [p for d in (FIGURES_DIR, PROCESSED_DIR) if d.is_dir() for p in sorted(d.iterdir())]
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.is_file()}
-
-
-@pytest.fixture(scope="session")
-def repo_outputs_before() -> dict[str, str]:
-    return _repo_outputs()
-
-
-@pytest.fixture(scope="session")
-def build_dir(tmp_path_factory, raw_before_run, repo_outputs_before, processed_dir):
-    build = tmp_path_factory.mktemp("build")
-    run_all(jobs=2, force=True, build_dir=build, processed=processed_dir, figures=build / "figures")
-    return build
-
-
-@pytest.fixture(scope="session")
-def figures(build_dir):
-    return build_dir / "figures"
-
-
 def test_running_the_notebooks_never_writes_raw_data_or_the_repository_outputs(
-    build_dir, raw_before_run, repo_outputs_before
+    build_dir, raw_before_run, repo_outputs_before, repo_outputs, hash_files
 ):
-    assert _raw_hashes() == raw_before_run
-    assert _repo_outputs() == repo_outputs_before
+    assert hash_files(RAW_DIR) == raw_before_run
+    assert repo_outputs() == repo_outputs_before
 
 
 def _output_text(notebook: dict) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .build import STAMP
+from .build import STAMP, read_table
 from .config import (
     BUILD_DIR,
     FIGURES_DIR,
@@ -29,6 +29,7 @@ from .config import (
     PROCESSED_ENV,
 )
 from .io import write_text
+from .offline_html import notebook_html
 
 TIMEOUT = 900
 
@@ -65,7 +66,6 @@ def execute(
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
-    from nbconvert import HTMLExporter
 
     start = time.perf_counter()
     stamp_file = build_dir / "notebooks" / f".{notebook.stem}.sha256"
@@ -90,8 +90,7 @@ def execute(
         last = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
         raise NotebookFailed(f"{notebook.name}: cell {cell} failed: {last}") from None
     write_text(build_dir / "notebooks" / notebook.name, nbformat.writes(nb))
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    write_text(build_dir / "html" / f"{notebook.stem}.html", body)
+    write_text(build_dir / "html" / f"{notebook.stem}.html", notebook_html(nb))
     write_text(stamp_file, stamp)
     return notebook.name, time.perf_counter() - start
 
@@ -147,7 +146,7 @@ def run_all(
         return []
     execute_many(notebooks, jobs, force, build_dir, processed, figures)
     captions = write_figure_index(figures)
-    write_html_index(notebooks, captions, build_dir / "html", figures)
+    write_html_index(notebooks, captions, build_dir / "html", figures, processed)
     print(f"{len(notebooks)} notebooks → {build_dir / 'html'}; {len(captions)} figures → {figures}")
     return notebooks
 
@@ -192,12 +191,22 @@ def notebook_title(notebook: Path) -> str:
 
 
 def write_html_index(
-    notebooks: list[Path], figures: dict[str, str], html_dir: Path, figures_dir: Path = FIGURES_DIR
+    notebooks: list[Path],
+    figures: dict[str, str],
+    html_dir: Path,
+    figures_dir: Path = FIGURES_DIR,
+    processed: Path = PROCESSED_DIR,
 ) -> None:
-    """``build/html/index.html``: every exported notebook by title, then every figure with its caption."""
+    """``build/html/index.html``: the reports (id, title, source), every exported notebook by title, then
+    every figure with its caption."""
     rel = Path(os.path.relpath(figures_dir, html_dir)).as_posix()
     items = "".join(
         f'<li><a href="{nb.stem}.html">{html.escape(notebook_title(nb))}</a></li>' for nb in notebooks
+    )
+    reports = "".join(
+        f"<li>{html.escape(r.report_id)}: <span lang=zh>{html.escape(r.title)}</span> ({html.escape(r.source)}"
+        f"{', ' + html.escape(r.published) if r.published else ''})</li>"
+        for r in read_table(Path(processed) / "reports.csv").itertuples()
     )
     figs = "".join(
         f'<figure><a href="{rel}/{n}"><img src="{rel}/{n}" alt="{html.escape(n)}"></a>'
@@ -212,6 +221,7 @@ def write_html_index(
     page = (
         '<!doctype html><html><head><meta charset="utf-8"><title>Two-new Party-building: comparing '
         f'reports</title><style>{style}</style></head><body><h1>Party-building in the "two new" sector: '
-        f"comparing reports</h1><h2>Notebooks</h2><ol>{items}</ol><h2>Figures</h2>{figs}</body></html>\n"
+        f"comparing reports</h1><h2>Reports</h2><ul>{reports}</ul><h2>Notebooks</h2><ol>{items}</ol>"
+        f"<h2>Figures</h2>{figs}</body></html>\n"
     )
     write_text(html_dir / "index.html", page)

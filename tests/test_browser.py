@@ -36,7 +36,7 @@ CJK_RECTS = """() => {
   return null;
 }"""
 
-BROKEN_IMAGES = "() => Array.from(document.images).filter((i) => !(i.complete && i.naturalWidth)).map((i) => i.src)"
+BROKEN_IMAGES = "() => [...document.images].filter((i) => !(i.complete && i.naturalWidth)).map((i) => i.src)"
 
 
 def open_offline(browser, path: Path):
@@ -70,7 +70,7 @@ def check_page(browser, path: Path, name: str):
     first, second = (glyph(page, r) for r in rects)
     assert first.var() > 0 and second.var() > 0, f"{path.name}: Chinese characters render blank"
     h, w = min(first.shape[0], second.shape[0]), min(first.shape[1], second.shape[1])
-    # Missing-glyph boxes (tofu) are identical for every character; real glyphs of different characters differ.
+    # Missing-glyph boxes (tofu) look the same for every character; glyphs of different characters differ.
     assert not np.array_equal(first[:h, :w], second[:h, :w]), (
         f"{path.name}: {rects} render as identical boxes"
     )

@@ -89,3 +89,29 @@ def test_index_opens_offline(browser, build_dir):
 @pytest.mark.parametrize("source", numbered_notebooks(), ids=lambda p: p.stem)
 def test_notebook_html_opens_offline(browser, build_dir, source):
     check_page(browser, build_dir / "html" / f"{source.stem}.html", source.stem)
+
+
+def column_values(page, table, column: int) -> list[str]:
+    return table.locator(f"tbody tr td:nth-child({column + 1})").all_inner_texts()
+
+
+def test_interactive_tables_sort_on_header_click(browser, build_dir):
+    page, problems = open_offline(browser, build_dir / "html" / "06_explore.html")
+    table = page.locator("table.dataTable", has=page.locator("caption", has_text="Keyness")).first
+    headers = table.locator("thead th").all_inner_texts()
+    column = [h.strip() for h in headers].index("count_target")
+    before = [float(v) for v in column_values(page, table, column)]
+    sort = table.locator("thead th").nth(column).locator(".dt-column-order")  # itables: sort by the icon
+    header = table.locator("thead th").nth(column)
+    sort.click()
+    page.wait_for_function("h => h.getAttribute('aria-sort') === 'ascending'", arg=header.element_handle())
+    ascending = [float(v) for v in column_values(page, table, column)]
+    sort.click()
+    page.wait_for_function("h => h.getAttribute('aria-sort') === 'descending'", arg=header.element_handle())
+    descending = [float(v) for v in column_values(page, table, column)]
+    page.screenshot(path=SCREENSHOTS / "06_explore_sorted.png")
+    assert not problems
+    assert ascending != before and ascending == sorted(ascending)
+    assert descending == sorted(descending, reverse=True) and descending[0] > ascending[0]
+    assert "all" in table.locator("caption").inner_text()  # the whole table, not a down-sample
+    page.close()

@@ -1,0 +1,159 @@
+"""Term explorer and theme browser: the logic behind notebook 06's widgets, as DataFrames (nothing drawn).
+
+:class:`Explorer` indexes the processed tables once (a term lookup is one vectorised comparison over the
+token array, so it stays well under a second at hundreds of reports); every method returns a DataFrame.
+Groups are the values of a ``reports.csv`` column (``group_by``, default ``region``); an empty value is the
+group ``(missing)``. Counting unit for rates: content tokens (``is_stopword`` False), as in
+``frequencies.csv``; a term is matched as a whole token, as in :func:`helpers.kwic.kwic`.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .config import THEME_LABELS
+from .themes import positions
+
+MISSING_GROUP = "(missing)"
+KWIC_WINDOW = 15  # characters of context on each side
+KWIC_PER_GROUP = 10  # KWIC lines per group and term
+PAGE_SIZE = 10  # sentences per page in the theme browser
+
+
+@dataclass
+class Explorer:
+    """The processed tables of one corpus, indexed for term and theme queries.
+
+    ``tables`` as returned by :func:`helpers.load_corpus` (needs ``reports``, ``tokens``, ``sentences``,
+    ``sentence_themes``); ``labels``: optional hand labels, one row per labelled sentence with
+    ``report_id``, ``sentence_id`` and one 0/1 column per theme (``data/validation/theme_labels.csv``).
+    Raises KeyError if ``group_by`` is not a column of ``reports``.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    group_by: str = "region"
+    labels: pd.DataFrame | None = None
+    _words: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        reports = self.tables["reports"]
+        group = reports[self.group_by].astype(str).replace("", MISSING_GROUP)
+        self.reports = reports[["report_id"]].assign(group=group.to_numpy())
+        self.groups = list(dict.fromkeys(self.reports.group))
+        tokens = self.tables["tokens"]
+        self._tokens = tokens[["report_id", "sentence_id"]].reset_index(drop=True)
+        self._words = tokens["token"].astype(str).to_numpy()
+        starts = tokens.groupby("report_id", sort=False).cumcount().to_numpy()
+        self._report_start = np.arange(len(tokens)) - starts  # index of the report's first token
+        self._report_end = (
+            self._report_start + tokens.groupby("report_id", sort=False)["token"].transform("size").to_numpy()
+        )
+        content = tokens.loc[~tokens["is_stopword"].astype(bool)]
+        self._content_totals = content.groupby("report_id").size()
+        self._positions = positions(self.tables["sentences"])[["report_id", "sentence_id", "position"]]
+
+    def _hits(self, term: str) -> pd.DataFrame:
+        """One row per occurrence: report_id, sentence_id and the token's index in the token array."""
+        index = np.flatnonzero(self._words == term.strip())
+        return self._tokens.iloc[index].assign(token_index=index)
+
+    def term_by_report(self, term: str) -> pd.DataFrame:
+        """Per report (reports.csv order): ``group``, ``report_id``, ``count`` of ``term``, ``content_tokens``
+        and ``per_10k`` = 10,000 · count / content tokens."""
+        counts = self._hits(term).groupby("report_id").size()
+        out = self.reports.assign(
+            count=self.reports.report_id.map(counts).fillna(0).astype(int),
+            content_tokens=self.reports.report_id.map(self._content_totals).fillna(0).astype(int),
+        )
+        out["per_10k"] = (10_000 * out["count"] / out.content_tokens.where(out.content_tokens > 0)).round(2)
+        return out[["group", "report_id", "count", "content_tokens", "per_10k"]]
+
+    def term_by_group(self, term: str) -> pd.DataFrame:
+        """Per group (first-appearance order): ``reports``, ``reports_using`` (count > 0), ``count``,
+        ``content_tokens`` and ``per_10k`` (pooled over the group's reports)."""
+        per_report = self.term_by_report(term).assign(using=lambda d: d["count"] > 0)
+        out = per_report.groupby("group", sort=False).agg(
+            reports=("report_id", "size"),
+            reports_using=("using", "sum"),
+            count=("count", "sum"),
+            content_tokens=("content_tokens", "sum"),
+        )
+        out["per_10k"] = (10_000 * out["count"] / out.content_tokens.where(out.content_tokens > 0)).round(2)
+        return out.reset_index()
+
+    def term_positions(self, term: str) -> pd.DataFrame:
+        """Every occurrence with where it is: ``group``, ``report_id``, ``sentence_id`` and ``position``
+        (share 0–1 of the report's body characters before the sentence holding it)."""
+        hits = self._hits(term)[["report_id", "sentence_id"]].merge(self._positions, how="left")
+        return hits.merge(self.reports, how="left")[["group", "report_id", "sentence_id", "position"]]
+
+    def kwic_lines(
+        self, term: str, per_group: int = KWIC_PER_GROUP, window: int = KWIC_WINDOW
+    ) -> pd.DataFrame:
+        """The first ``per_group`` occurrences in each group, in corpus order: ``group``, ``report_id``,
+        ``sentence_id``, ``left``, ``match``, ``right`` (up to ``window`` characters of the same report
+        on each side; context may cross sentence boundaries)."""
+        hits = self._hits(term).merge(self.reports, how="left")
+        hits = hits.groupby("group", sort=False).head(per_group)
+        rows = []
+        for i in hits.token_index:
+            lo, hi = self._report_start[i], self._report_end[i]
+            left = "".join(self._words[max(lo, i - window) : i])[-window:]
+            right = "".join(self._words[i + 1 : min(hi, i + 1 + window)])[:window]
+            rows.append((left, self._words[i], right))
+        lines = pd.DataFrame(rows, columns=["left", "match", "right"], index=hits.index)
+        return pd.concat([hits[["group", "report_id", "sentence_id"]], lines], axis=1).reset_index(drop=True)
+
+    def kwic_side_by_side(
+        self, term: str, per_group: int = KWIC_PER_GROUP, window: int = KWIC_WINDOW
+    ) -> pd.DataFrame:
+        """:meth:`kwic_lines` as one column per group (every group, blank cells where it has fewer hits),
+        each cell ``left【match】right``."""
+        lines = self.kwic_lines(term, per_group, window)
+        text = lines.left + "【" + lines.match + "】" + lines.right
+        columns = {g: text[lines.group == g].reset_index(drop=True) for g in self.groups}
+        return pd.DataFrame(columns).fillna("").rename_axis(index=f"hits of {term}")
+
+    def theme_sentences(
+        self, theme: str, group: str | None = None, report_id: str | None = None
+    ) -> pd.DataFrame:
+        """The sentences coded with ``theme`` (optionally of one group and/or report), in corpus order:
+        ``group``, ``report_id``, ``sentence_id``, ``matched_terms``, ``n_hits``, ``human_label`` (1/0 from
+        the hand labels, ``<NA>`` where the sentence is not labelled) and ``text``."""
+        hits = self.tables["sentence_themes"]
+        hits = hits.loc[hits.theme == theme, ["report_id", "sentence_id", "matched_terms", "n_hits"]]
+        out = hits.merge(self.tables["sentences"][["report_id", "sentence_id", "text"]], how="left")
+        out = out.merge(self.reports, how="left")
+        if group is not None:
+            out = out[out.group == group]
+        if report_id is not None:
+            out = out[out.report_id == report_id]
+        label = pd.Series(pd.NA, index=out.index, dtype="Int64")
+        if self.labels is not None and theme in self.labels.columns:
+            keyed = self.labels.set_index(["report_id", "sentence_id"])[theme]
+            label = pd.Series(
+                keyed.reindex(pd.MultiIndex.from_frame(out[["report_id", "sentence_id"]])).to_numpy(),
+                index=out.index,
+            ).astype("Int64")
+        out = out.assign(human_label=label)
+        columns = ["group", "report_id", "sentence_id", "matched_terms", "n_hits", "human_label", "text"]
+        return out[columns].reset_index(drop=True)
+
+
+def page(frame: pd.DataFrame, number: int, size: int = PAGE_SIZE) -> tuple[pd.DataFrame, int]:
+    """Rows of page ``number`` (0-based, clipped to the last page) and the number of pages (≥ 1)."""
+    pages = max(1, -(-len(frame) // size))
+    number = min(max(number, 0), pages - 1)
+    return frame.iloc[number * size : (number + 1) * size], pages
+
+
+def matching_labels(sentences: pd.DataFrame, path: Path = THEME_LABELS) -> pd.DataFrame | None:
+    """The hand-label rows (``theme_labels.csv`` layout) whose sentence text is unchanged in ``sentences``:
+    labels apply to any labelled subset of any corpus. None if the file does not exist."""
+    if not Path(path).is_file():
+        return None
+    labels = pd.read_csv(path, dtype={"text": str}, keep_default_na=False)
+    current = sentences[["report_id", "sentence_id", "text"]]
+    return labels.merge(current, on=["report_id", "sentence_id", "text"], how="inner")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from helpers.codebook import Theme
-from helpers.explore import MISSING_GROUP, Explorer, matching_labels, page
+from helpers.explore import MISSING_GROUP, Explorer, page
 from helpers.explore_widgets import TermExplorer, ThemeBrowser, frame_html
 
 SENTENCES = [  # report, sentence, tokens
@@ -95,21 +95,6 @@ def test_page_clips_to_existing_pages():
     assert pages == 3 and rows.x.tolist() == [20, 21, 22]
     assert page(frame, -1, 10)[0].x.iloc[0] == 0
     assert page(frame.iloc[:0], 0, 10)[1] == 1
-
-
-def test_matching_labels_keep_only_unchanged_sentences(tables, tmp_path):
-    path = tmp_path / "labels.csv"
-    pd.DataFrame(
-        {
-            "report_id": ["r1", "r2"],
-            "sentence_id": [0, 0],
-            "text": ["党建引领发展", "edited"],
-            "talent": [0, 0],
-        }
-    ).to_csv(path, index=False)
-    kept = matching_labels(tables["sentences"], path)
-    assert kept[["report_id", "sentence_id"]].values.tolist() == [["r1", 0]]
-    assert matching_labels(tables["sentences"], tmp_path / "absent.csv") is None
 
 
 def test_group_by_must_name_a_reports_column(tables):

@@ -8,12 +8,10 @@ group ``(missing)``. Counting unit for rates: content tokens (``is_stopword`` Fa
 """
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .config import THEME_LABELS
 from .themes import positions
 
 MISSING_GROUP = "(missing)"
@@ -28,7 +26,8 @@ class Explorer:
 
     ``tables`` as returned by :func:`helpers.load_corpus` (needs ``reports``, ``tokens``, ``sentences``,
     ``sentence_themes``); ``labels``: optional hand labels, one row per labelled sentence with
-    ``report_id``, ``sentence_id`` and one 0/1 column per theme (``data/validation/theme_labels.csv``).
+    ``report_id``, ``sentence_id`` and one 1/0/<NA> column per theme, as
+    :func:`helpers.validation.reference_labels` returns them.
     Raises KeyError if ``group_by`` is not a column of ``reports``.
     """
 
@@ -148,12 +147,3 @@ def page(frame: pd.DataFrame, number: int, size: int = PAGE_SIZE) -> tuple[pd.Da
     number = min(max(number, 0), pages - 1)
     return frame.iloc[number * size : (number + 1) * size], pages
 
-
-def matching_labels(sentences: pd.DataFrame, path: Path = THEME_LABELS) -> pd.DataFrame | None:
-    """The hand-label rows (``theme_labels.csv`` layout) whose sentence text is unchanged in ``sentences``:
-    labels apply to any labelled subset of any corpus. None if the file does not exist."""
-    if not Path(path).is_file():
-        return None
-    labels = pd.read_csv(path, dtype={"text": str}, keep_default_na=False)
-    current = sentences[["report_id", "sentence_id", "text"]]
-    return labels.merge(current, on=["report_id", "sentence_id", "text"], how="inner")

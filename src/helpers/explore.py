@@ -146,4 +146,3 @@ def page(frame: pd.DataFrame, number: int, size: int = PAGE_SIZE) -> tuple[pd.Da
     pages = max(1, -(-len(frame) // size))
     number = min(max(number, 0), pages - 1)
     return frame.iloc[number * size : (number + 1) * size], pages
-

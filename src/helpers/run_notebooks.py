@@ -204,8 +204,8 @@ def write_html_index(
         f'<li><a href="{nb.stem}.html">{html.escape(notebook_title(nb))}</a></li>' for nb in notebooks
     )
     reports = "".join(
-        f"<li>{html.escape(r.report_id)}: <span lang=zh>{html.escape(r.title)}</span> ({html.escape(r.source)}"
-        f"{', ' + html.escape(r.published) if r.published else ''})</li>"
+        f"<li>{html.escape(r.report_id)}: <span lang=zh>{html.escape(r.title)}</span> "
+        f"({html.escape(r.source)}{', ' + html.escape(r.published) if r.published else ''})</li>"
         for r in read_table(Path(processed) / "reports.csv").itertuples()
     )
     figs = "".join(

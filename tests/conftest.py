@@ -57,7 +57,7 @@ def _repo_outputs() -> dict[str, dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def repo_outputs():
-    """``repo_outputs()``: hashes of the repository's figures/ and data/processed/ (never written by tests)."""
+    """``repo_outputs()``: hashes of the figures/ and data/processed/ files (never written by tests)."""
     return _repo_outputs
 
 

@@ -20,8 +20,9 @@ def _notebook(path, *sources):
 
 def test_failing_cell_names_notebook_and_cell(tmp_path):
     nb = _notebook(tmp_path / "09_broken.ipynb", "x = 1", "raise ValueError('no such theme: digitisation')")
-    with pytest.raises(NotebookFailed, match=r"09_broken\.ipynb: cell 1 failed: .*no such theme"):
+    with pytest.raises(NotebookFailed, match=r"09_broken\.ipynb: cell 1 failed: .*no such theme") as failed:
         execute(nb, build_dir=tmp_path / "build")
+    assert "\x1b" not in str(failed.value), "the error line carries terminal colour codes"
     assert not (tmp_path / "build" / "notebooks" / "09_broken.ipynb").exists()
 
 

@@ -66,6 +66,7 @@ def execute(
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
+    from nbconvert.filters import strip_ansi
 
     start = time.perf_counter()
     stamp_file = build_dir / "notebooks" / f".{notebook.stem}.sha256"
@@ -87,7 +88,8 @@ def execute(
         client.execute(stderr=subprocess.DEVNULL, env=env)  # the kernel only logs start-up notices there
     except CellExecutionError as err:
         cell = next((i for i, c in enumerate(nb.cells) if _has_error(c)), "?")
-        last = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+        text = strip_ansi(str(err)).strip()  # the kernel colours its traceback; logs and CI want plain text
+        last = text.splitlines()[-1] if text else type(err).__name__
         raise NotebookFailed(f"{notebook.name}: cell {cell} failed: {last}") from None
     write_text(build_dir / "notebooks" / notebook.name, nbformat.writes(nb))
     write_text(build_dir / "html" / f"{notebook.stem}.html", notebook_html(nb))

@@ -26,7 +26,7 @@ from helpers.build import build
 from helpers.config import MANIFEST
 from helpers.io import write_text
 from helpers.manifest import COLUMNS, read_manifest
-from helpers.run_notebooks import execute_many, numbered_notebooks
+from helpers.run_notebooks import Folders, execute_many, numbered_notebooks
 
 HERE = Path(__file__).parent
 REPLICAS = 400
@@ -62,9 +62,13 @@ def notebooks_vs_floor() -> dict:
         tmp = Path(tmp)
         (tmp / "floor").mkdir()
         floors = [floor_notebook(nb, tmp / "floor") for nb in notebooks]
-        execute_many(notebooks, force=True, build_dir=tmp / "warmup")  # warm caches, fonts, data
-        real = _timed(lambda: execute_many(notebooks, force=True, build_dir=tmp / "real"))
-        floor = _timed(lambda: execute_many(floors, force=True, build_dir=tmp / "floor_out"))
+
+        def run(nbs, name):
+            execute_many(dict.fromkeys(nbs, ""), Folders(*(tmp / name / k for k in Folders._fields)))
+
+        run(notebooks, "warmup")  # warm caches, fonts, data
+        real = _timed(lambda: run(notebooks, "real"))
+        floor = _timed(lambda: run(floors, "floor_out"))
     return {
         "notebooks": len(notebooks),
         "real_s": real,

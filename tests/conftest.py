@@ -11,15 +11,16 @@ import pytest
 
 from helpers.build import build
 from helpers.config import CODEBOOK, FIGURES_DIR, MANIFEST, PROCESSED_DIR, RAW_DIR
-from helpers.run_notebooks import run_all
+from helpers.outputs import LOCK, current
+from helpers.run_notebooks import Folders, run_all
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
-    """sha256 of every file under ``folder``, keyed by relative path."""
+    """sha256 of every file under ``folder`` (but the empty lock file), keyed by relative path."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(Path(folder).rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != LOCK
     }
 
 
@@ -30,11 +31,17 @@ def hash_files():
 
 
 @pytest.fixture(scope="session")
-def processed_dir(tmp_path_factory) -> Path:
-    """data/processed as `python -m helpers build` writes it, built once from the real manifest."""
+def processed_root(tmp_path_factory) -> Path:
+    """data/processed as `python -m helpers build` writes it (pointer + version), built once."""
     out = tmp_path_factory.mktemp("build") / "processed"
     build(MANIFEST, out, CODEBOOK, force=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def processed_dir(processed_root) -> Path:
+    """The current version of the session build: the folder holding the tables."""
+    return current(processed_root)
 
 
 @pytest.fixture(scope="session")
@@ -67,17 +74,18 @@ def repo_outputs_before() -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def build_dir(tmp_path_factory, raw_before_run, repo_outputs_before, processed_dir) -> Path:
-    """Every notebook executed headless once (``run_all``) on the session's processed folder: ``notebooks/``,
-    ``html/`` and ``figures/`` inside."""
+def outputs(tmp_path_factory, raw_before_run, repo_outputs_before, processed_root) -> Folders:
+    """Every notebook executed headless once (``run_all``) on the session's processed folder into temp
+    folders; the current version of each output folder (executed notebooks, HTML, figures)."""
     build = tmp_path_factory.mktemp("build")
-    run_all(jobs=2, force=True, build_dir=build, processed=processed_dir, figures=build / "figures")
-    return build
+    figures = build / "figures"
+    run_all(jobs=2, force=True, build_dir=build, figures_dir=figures, processed=processed_root)
+    return Folders(*(current(root, build) for root in (build / "notebooks", build / "html", figures)))
 
 
 @pytest.fixture(scope="session")
-def figures(build_dir) -> Path:
-    return build_dir / "figures"
+def figures(outputs) -> Path:
+    return outputs.figures
 
 
 CHROMIUM_ARGS = [

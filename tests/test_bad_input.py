@@ -1,9 +1,8 @@
-"""Bad input through the CLI: exit ≠ 0, one stderr line naming the file, the problem and a fix, no
+"""Bad input through the real CLI: exit 2, one stderr line naming the file, the problem and a fix, no
 traceback, and the previous outputs left byte-identical. Plus atomicity and the content-hash cache.
 
-Every case is a fresh folder holding a manifest (and report files) and a copy of a good build's output. All
-cases go through the CLI entry point (`helpers.__main__.main`) in-process; one case of each kind also goes
-through a real `python -m helpers` process.
+Every case is a fresh folder holding a manifest (and report files) and a copy of a good build's output,
+and runs `python -m helpers build` as a subprocess (all cases in parallel, once per session).
 """
 
 import codecs
@@ -22,6 +21,7 @@ from helpers.__main__ import main
 from helpers.build import build
 from helpers.config import CODEBOOK, MANIFEST, RAW_DIR
 from helpers.errors import InputError
+from helpers.outputs import LOCK, POINTER, current
 from helpers.textio import read_text
 
 build_module = importlib.import_module("helpers.build")  # `helpers.build` the attribute is the function
@@ -88,11 +88,9 @@ BAD = {
     "dotdot_path": (HEADER + ZJ_ROW.replace(f"{ZJ}.txt", f"../{ZJ}.txt", 1), {}, "manifest.csv", r"escapes"),
     "header_only_manifest": (HEADER, {}, "manifest.csv", r"no report rows"),
 }
-# Cases also run through a real `python -m helpers` process (interpreter boundary: exit status, stderr, no
-# stray warnings): a bad report, a bad manifest, --debug. Each pays the package's import time (~5 s CPU).
-SUBPROCESS = {name: (*BAD[name][:2], []) for name in ("utf16_no_bom", "duplicate_id")} | {
-    "debug": (*BAD["truncated"][:2], ["--debug"]),
-}
+# Every case runs through a real `python -m helpers` process (interpreter boundary: exit status, stderr, no
+# stray warnings), plus --debug. They fail before the analysis stages, so each costs ~1-2 s of CPU.
+SUBPROCESS = {name: (*BAD[name][:2], []) for name in BAD} | {"debug": (*BAD["truncated"][:2], ["--debug"])}
 
 
 def write_case(folder: Path, good_out: Path, manifest: str, files: dict) -> tuple[Path, Path]:
@@ -106,14 +104,16 @@ def write_case(folder: Path, good_out: Path, manifest: str, files: dict) -> tupl
 
 
 def leftovers(out: Path) -> list[str]:
-    """Temp or backup folders a build left beside its output."""
-    return [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
+    """Anything a build left in or beside its output but the pointer, the lock and the current version."""
+    beside = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
+    keep = {POINTER, LOCK, current(out).name}
+    return beside + [p.name for p in out.iterdir() if p.name not in keep]
 
 
 def assert_refused(code: int, stderr: str, folder: Path, case: str) -> None:
     _, _, named_file, problem = BAD[case]
     lines = stderr.strip().splitlines()
-    assert code != 0
+    assert code == 2
     assert len(lines) == 1, stderr
     assert "Traceback" not in stderr
     line = lines[0]
@@ -122,23 +122,13 @@ def assert_refused(code: int, stderr: str, folder: Path, case: str) -> None:
     assert re.search(r"\. Fix: \S", line), line
 
 
-@pytest.mark.parametrize("case", list(BAD))
-def test_bad_input_gets_one_line_and_leaves_outputs_alone(case, tmp_path, processed_dir, hash_files, capsys):
-    manifest, out = write_case(tmp_path, processed_dir, *BAD[case][:2])
-    before = hash_files(out)
-    code = main(["build", "--manifest", str(manifest), "--out", str(out)])
-    assert_refused(code, capsys.readouterr().err, tmp_path, case)
-    assert hash_files(out) == before
-    assert not leftovers(out)
-
-
 @pytest.fixture(scope="module")
-def cli_runs(processed_dir, tmp_path_factory, hash_files):
+def cli_runs(processed_root, tmp_path_factory, hash_files):
     """The SUBPROCESS cases, run in parallel: name → (folder, process, out hashes before, after)."""
 
     def run(name, manifest, files, extra):
         folder = tmp_path_factory.mktemp(name)
-        manifest, out = write_case(folder, processed_dir, manifest, files)
+        manifest, out = write_case(folder, processed_root, manifest, files)
         before = hash_files(out)
         args = ["build", "--manifest", str(manifest), "--out", str(out), *extra]
         proc = subprocess.run(
@@ -147,12 +137,12 @@ def cli_runs(processed_dir, tmp_path_factory, hash_files):
         assert not leftovers(out)
         return folder, proc, before, hash_files(out)
 
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         futures = {name: pool.submit(run, name, *args) for name, args in SUBPROCESS.items()}
         return {name: future.result() for name, future in futures.items()}
 
 
-@pytest.mark.parametrize("case", [c for c in SUBPROCESS if c != "debug"])
+@pytest.mark.parametrize("case", list(BAD))
 def test_real_cli_refuses_bad_input_in_one_line(cli_runs, case):
     folder, proc, before, after = cli_runs[case]
     assert_refused(proc.returncode, proc.stderr, folder, case)
@@ -167,8 +157,8 @@ def test_real_cli_debug_shows_the_traceback(cli_runs):
     assert after == before
 
 
-def test_debug_before_the_command_also_raises(tmp_path, processed_dir):
-    manifest, out = write_case(tmp_path, processed_dir, *BAD["duplicate_id"][:2])
+def test_debug_before_the_command_also_raises(tmp_path, processed_root):
+    manifest, out = write_case(tmp_path, processed_root, *BAD["duplicate_id"][:2])
     with pytest.raises(InputError, match="duplicate report_id"):
         main(["--debug", "build", "--manifest", str(manifest), "--out", str(out)])
 
@@ -183,29 +173,31 @@ def test_suggested_encoding_decodes_the_file(tmp_path):
     assert read_text(tmp_path / name, named) == text(ZJ)
 
 
-def test_utf8_bom_is_accepted_with_the_same_tables(tmp_path, processed_dir, monkeypatch, capsys):
+def test_utf8_bom_is_accepted_with_the_same_tables(
+    tmp_path, processed_root, processed_dir, monkeypatch, capsys
+):
     """Excel and Notepad write a UTF-8 BOM: accepted in the manifest and in a report."""
     monkeypatch.setattr(build_module, "stages", list)
     manifest = codecs.BOM_UTF8.decode() + MANIFEST.read_text(encoding="utf-8")
     files = {f"{ZJ}.txt": codecs.BOM_UTF8 + raw(ZJ), f"{JS}.txt": raw(JS)}
-    manifest, out = write_case(tmp_path, processed_dir, manifest, files)
+    manifest, out = write_case(tmp_path, processed_root, manifest, files)
     assert main(["build", "--manifest", str(manifest), "--out", str(out)]) == 0
     assert capsys.readouterr().out.startswith("built")
     for table in ("reports.csv", "blocks.csv", "sentences.csv", "normalization_log.csv"):
-        assert (out / table).read_bytes() == (processed_dir / table).read_bytes(), table
+        assert (current(out) / table).read_bytes() == (current(processed_root) / table).read_bytes(), table
 
 
 # --- in-process: atomicity and the cache (the corpus stage only, to stay fast) ---------------------------
 
 
 @pytest.fixture
-def project(tmp_path, processed_dir, monkeypatch):
+def project(tmp_path, processed_root, monkeypatch):
     """A manifest with both reports and a copy of a good build; later stages are switched off."""
     for report_id in (ZJ, JS):
         (tmp_path / f"{report_id}.txt").write_bytes(raw(report_id))
     shutil.copy(MANIFEST, tmp_path / "manifest.csv")
     out = tmp_path / "processed"
-    shutil.copytree(processed_dir, out)
+    shutil.copytree(processed_root, out)
     monkeypatch.setattr(build_module, "stages", list)
     return tmp_path / "manifest.csv", out
 
@@ -258,5 +250,5 @@ def test_cache_skips_unchanged_inputs_and_rebuilds_on_content_change(project, ha
     lines[1] = re.sub(r"(,simplified,)[^,]*,", r"\1永康日报,", lines[1])  # Zhejiang's `source`
     manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert build(manifest, out, CODEBOOK) is True
-    assert "永康日报" in (out / "reports.csv").read_text(encoding="utf-8-sig")
+    assert "永康日报" in (current(out) / "reports.csv").read_text(encoding="utf-8-sig")
     assert build(manifest, out, CODEBOOK) is False

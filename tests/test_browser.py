@@ -77,8 +77,8 @@ def check_page(browser, path: Path, name: str):
     page.close()
 
 
-def test_index_opens_offline(browser, build_dir):
-    index = build_dir / "html" / "index.html"
+def test_index_opens_offline(browser, outputs):
+    index = outputs.html / "index.html"
     check_page(browser, index, "index")
     page, _ = open_offline(browser, index)
     links = page.eval_on_selector_all("a[href$='.html']", "els => els.map((a) => a.getAttribute('href'))")
@@ -87,16 +87,16 @@ def test_index_opens_offline(browser, build_dir):
 
 
 @pytest.mark.parametrize("source", numbered_notebooks(), ids=lambda p: p.stem)
-def test_notebook_html_opens_offline(browser, build_dir, source):
-    check_page(browser, build_dir / "html" / f"{source.stem}.html", source.stem)
+def test_notebook_html_opens_offline(browser, outputs, source):
+    check_page(browser, outputs.html / f"{source.stem}.html", source.stem)
 
 
 def column_values(page, table, column: int) -> list[str]:
     return table.locator(f"tbody tr td:nth-child({column + 1})").all_inner_texts()
 
 
-def test_interactive_tables_sort_on_header_click(browser, build_dir):
-    page, problems = open_offline(browser, build_dir / "html" / "06_explore.html")
+def test_interactive_tables_sort_on_header_click(browser, outputs):
+    page, problems = open_offline(browser, outputs.html / "06_explore.html")
     table = page.locator("table.dataTable", has=page.locator("caption", has_text="Keyness")).first
     headers = table.locator("thead th").all_inner_texts()
     column = [h.strip() for h in headers].index("count_target")

@@ -15,6 +15,7 @@ from helpers import groups
 from helpers.config import CODEBOOK, MANIFEST, NOTEBOOKS_DIR, PROJ_ROOT, USER_DICT
 from helpers.errors import InputError
 from helpers.manifest import MISSING, GroupWarning, read_manifest
+from helpers.outputs import current
 from helpers.segment import tokenize, tokens_stage, use_dictionaries
 
 build = importlib.import_module("helpers.build")  # the module (``helpers.build`` is also a function)
@@ -88,7 +89,7 @@ def test_build_records_its_manifest_and_the_corpus_folders_own_input_files(corpu
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GroupWarning)
         build.build(corpus_folder, out)
-    info = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    info = json.loads((current(out) / "build.json").read_text(encoding="utf-8"))
     assert info["manifest"]["path"] == str(corpus_folder.resolve())
     assert len(info["manifest"]["sha256"]) == 64
     used = {name: (entry["from"], entry["path"]) for name, entry in info["inputs"].items()}
@@ -96,7 +97,7 @@ def test_build_records_its_manifest_and_the_corpus_folders_own_input_files(corpu
     assert used["codebook"] == ("corpus folder", str((corpus_folder.parent / "themes.yml").resolve()))
     assert used["stopwords"][0] == used["labels"][0] == "project"
     assert info["group_columns"] == ["region", "year", "level"]
-    assert word in set(build.read_table(out / "tokens.csv").token)
+    assert word in set(build.read_table(current(out) / "tokens.csv").token)
 
 
 def test_notebooks_read_the_processed_folder_and_never_rebuild_it(corpus_folder, tmp_path, hash_files):

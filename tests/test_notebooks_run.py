@@ -13,14 +13,14 @@ import pytest
 from PIL import Image
 
 from helpers.config import PROJ_ROOT, RAW_DIR
-from helpers.run_notebooks import execute, execute_many, numbered_notebooks
+from helpers.run_notebooks import Folders, execute, execute_many, numbered_notebooks
 
 pytestmark = pytest.mark.slow
 GLYPH = re.compile(r"missing from font|Glyph \d+")
 
 
 def test_running_the_notebooks_never_writes_raw_data_or_the_repository_outputs(
-    build_dir, raw_before_run, repo_outputs_before, repo_outputs, hash_files
+    outputs, raw_before_run, repo_outputs_before, repo_outputs, hash_files
 ):
     assert hash_files(RAW_DIR) == raw_before_run
     assert repo_outputs() == repo_outputs_before
@@ -36,13 +36,13 @@ def _output_text(notebook: dict) -> str:
 
 
 @pytest.mark.parametrize("source", numbered_notebooks(), ids=lambda p: p.name)
-def test_notebook_executes_without_errors_or_tofu(build_dir, source):
-    executed = json.loads((build_dir / "notebooks" / source.name).read_text(encoding="utf-8"))
+def test_notebook_executes_without_errors_or_tofu(outputs, source):
+    executed = json.loads((outputs.notebooks / source.name).read_text(encoding="utf-8"))
     errors = [o for c in executed["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert not errors
     assert not GLYPH.findall(_output_text(executed))
-    assert (build_dir / "html" / f"{source.stem}.html").stat().st_size > 10_000
-    assert f"{source.stem}.html" in (build_dir / "html" / "index.html").read_text(encoding="utf-8")
+    assert (outputs.html / f"{source.stem}.html").stat().st_size > 10_000
+    assert f"{source.stem}.html" in (outputs.html / "index.html").read_text(encoding="utf-8")
 
 
 def _indexed_figures(figures) -> list[str]:
@@ -71,22 +71,20 @@ def test_indexed_figures_are_valid_readable_images(figures):
         ET.parse(figures / name.replace(".png", ".svg"))
 
 
-def test_figures_are_byte_identical_across_runs_and_working_dirs(figures, processed_dir, tmp_path):
+def _hashes(folder, pattern="*.*g") -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob(pattern))}
+
+
+def test_figures_are_byte_identical_across_runs_and_working_dirs(figures, processed_root, tmp_path):
     """Re-run the first notebook with the kernel started at the project root instead of notebooks/."""
     first = numbered_notebooks()[0]
-    made = sorted(figures.glob(f"{first.name[:2]}_*.*"))
-    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in made}
-    execute(first, True, tmp_path, PROJ_ROOT, processed_dir, figures)
-    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in made}
-    assert before and before == after
+    again = Folders(tmp_path / "notebooks", tmp_path / "html", tmp_path / "figures")
+    execute(first, again, cwd=PROJ_ROOT, processed=processed_root)
+    before = _hashes(figures, f"{first.name[:2]}_*.*")
+    assert before and before == _hashes(again.figures)
 
 
-def test_every_figure_is_byte_identical_when_regenerated(figures, processed_dir, tmp_path):
-    def hashes():
-        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(figures.glob("*.*g"))}
-
-    before = hashes()
-    execute_many(
-        numbered_notebooks(), force=True, build_dir=tmp_path, processed=processed_dir, figures=figures
-    )
-    assert before and hashes() == before
+def test_every_figure_is_byte_identical_when_regenerated(figures, processed_root, tmp_path):
+    again = Folders(tmp_path / "notebooks", tmp_path / "html", tmp_path / "figures")
+    execute_many(dict.fromkeys(numbered_notebooks(), ""), again, processed=processed_root)
+    assert _hashes(figures) and _hashes(again.figures) == _hashes(figures)

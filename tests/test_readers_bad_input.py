@@ -44,7 +44,7 @@ CASES = {
 
 
 @pytest.fixture(scope="module")
-def runs(processed_dir, tmp_path_factory, hash_files):
+def runs(processed_root, tmp_path_factory, hash_files):
     """Every case in its own folder (manifest, file, copy of a good build), run in parallel."""
 
     def run(name, file, fmt, write, _):
@@ -52,7 +52,7 @@ def runs(processed_dir, tmp_path_factory, hash_files):
         write(folder / file)
         (folder / "manifest.csv").write_text(HEADER + f"r1,{file},Somewhere,某地,{fmt},simplified,,,\n")
         out = folder / "processed"
-        shutil.copytree(processed_dir, out)
+        shutil.copytree(processed_root, out)
         before = hash_files(out)
         proc = subprocess.run(
             [

@@ -19,6 +19,7 @@ from helpers import corpus
 from helpers.__main__ import main
 from helpers.build import build_frames
 from helpers.errors import ReportExcluded
+from helpers.outputs import current
 
 build_module = importlib.import_module("helpers.build")  # `helpers.build` the attribute is the function
 
@@ -30,7 +31,7 @@ ROWS = (
 
 
 @pytest.fixture(scope="module")
-def runs(processed_dir, tmp_path_factory, hash_files):
+def runs(processed_root, tmp_path_factory, hash_files):
     """The same corpus (one good report, a short GBK text Big5 reads too, an all-navigation page) built
     without and with --strict, in parallel: flag → (folder, process, out hashes before, after)."""
     folder = tmp_path_factory.mktemp("exclusion")
@@ -41,7 +42,7 @@ def runs(processed_dir, tmp_path_factory, hash_files):
 
     def run(flags):
         out = folder / f"processed{'-'.join(flags)}"
-        shutil.copytree(processed_dir, out)
+        shutil.copytree(processed_root, out)
         before = hash_files(out)
         args = ["build", "--manifest", str(folder / "manifest.csv"), "--out", str(out), *flags]
         proc = subprocess.run(
@@ -65,8 +66,8 @@ def test_unreadable_reports_are_left_out_with_one_line_each(runs):
     ):
         assert line.startswith(f"warning: {folder / file}: "), line
         assert re.search(problem, line) and "left out" in line and re.search(r"\. Fix: \S", line), line
-    assert pd.read_csv(out / "reports.csv").report_id.tolist() == ["good"]
-    excluded = pd.read_csv(out / "excluded.csv")
+    assert pd.read_csv(current(out) / "reports.csv").report_id.tolist() == ["good"]
+    excluded = pd.read_csv(current(out) / "excluded.csv")
     assert excluded.report_id.tolist() == ["gbk", "nav"]
     assert excluded.file.tolist() == ["gbk.txt", "nav.html"]  # as in the manifest
     assert excluded.problem.str.contains("UTF-8|main text").all() and excluded.fix.str.len().gt(0).all()

@@ -11,6 +11,7 @@ from test_readers_ocr import check_report, read_fixture
 
 from helpers.build import build
 from helpers.errors import InputError
+from helpers.outputs import current
 
 build_module = importlib.import_module("helpers.build")  # `helpers.build` the attribute is the function
 
@@ -85,4 +86,4 @@ def test_editing_the_overrides_rebuilds(tmp_path, monkeypatch):
     assert build(manifest, out) and not build(manifest, out)
     (tmp_path / "overrides.yml").write_text("paragraphs:\n  title: 座谈会\n", encoding="utf-8")
     assert build(manifest, out)
-    assert pd.read_csv(out / "reports.csv").title.tolist() == ["座谈会"]
+    assert pd.read_csv(current(out) / "reports.csv").title.tolist() == ["座谈会"]

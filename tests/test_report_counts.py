@@ -12,6 +12,7 @@ from helpers import align, keyness
 from helpers.codebook import load_codebook
 from helpers.config import CODEBOOK, MANIFEST
 from helpers.manifest import COLUMNS, read_manifest
+from helpers.outputs import current
 
 build = importlib.import_module("helpers.build")  # the module (``helpers.build`` is also a function)
 ZJ, JS = "zhejiang_yongkang_2024", "jiangsu_suzhou_2023"
@@ -59,7 +60,7 @@ def test_one_report_builds_quietly_with_empty_comparisons(one, tmp_path, capsys)
     assert not one["frequencies"].empty and not one["tokens"].empty
     build.build(write_manifest(tmp_path, [(JS, JS, "Jiangsu")]), tmp_path / "out", CODEBOOK)
     assert capsys.readouterr().err == ""  # no progress bar, no warning
-    assert (tmp_path / "out" / "keyness.csv").read_text(encoding="utf-8-sig").strip() == ",".join(
+    assert (current(tmp_path / "out") / "keyness.csv").read_text(encoding="utf-8-sig").strip() == ",".join(
         keyness.KEYNESS_COLUMNS
     )
 

@@ -1,36 +1,240 @@
-"""The headless runner: a failing cell names its notebook and cell; unchanged notebooks are not re-run."""
+"""The headless runner on two small notebooks in temp folders: a failing cell names its notebook and cell
+(no ANSI codes); a notebook re-runs exactly when it, or one of its outputs, changed; a notebook run by
+hand makes the record stale; a killed run leaves the previous set complete; a locked set waits."""
+
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from helpers.config import KERNEL_NAME
-from helpers.run_notebooks import NotebookFailed, execute
+from helpers.errors import NotebookFailed
+from helpers.outputs import LOCK, POINTER, current
+from helpers.run_notebooks import Folders, execute, is_fresh, notebook_inputs, run_all
 
 pytestmark = pytest.mark.slow
 
+FIGURE = """import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from helpers.plots import style
+fig, ax = plt.subplots(figsize=(4, 3))
+ax.plot(range(n))
+style.save_figure(fig, "{name}", "A line of {{n}} points.".format(n=n))"""
 
-def _notebook(path, *sources):
+
+def _notebook(path, *sources, parameters=None):
+    cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    if parameters:
+        cells.insert(0, nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}))
     nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(s) for s in sources],
+        cells=cells,
         metadata={"kernelspec": {"name": KERNEL_NAME, "display_name": KERNEL_NAME, "language": "python"}},
     )
     nbformat.write(nb, path)
     return path
 
 
-def test_failing_cell_names_notebook_and_cell(tmp_path):
+def _paths(folder: Path, processed: Path) -> dict[str, Path]:
+    return {
+        "notebooks_dir": folder / "notebooks",
+        "build_dir": folder / "build",
+        "figures_dir": folder / "figures",
+        "processed": processed,
+    }
+
+
+def _executed(output: str) -> set[str]:
+    return set(re.findall(r"(\S+\.ipynb): executed", output))
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory, processed_root) -> tuple[Path, set[str]]:
+    """Two notebooks that each save one figure, run once (two at a time) into a template project; the
+    template's folder and the notebooks that run executed. Each test works on a copy."""
+    folder = tmp_path_factory.mktemp("runner")
+    paths = _paths(folder, processed_root)
+    paths["notebooks_dir"].mkdir()
+    _notebook(paths["notebooks_dir"] / "01_a.ipynb", FIGURE.format(name="01_line"), parameters="n = 3")
+    _notebook(paths["notebooks_dir"] / "02_b.ipynb", FIGURE.format(name="02_line"), parameters="n = 4")
+    output = io.StringIO()
+    with redirect_stdout(output):
+        run_all(jobs=2, **paths)
+    return folder, _executed(output.getvalue())
+
+
+@pytest.fixture
+def project(first_run, tmp_path, processed_root) -> dict[str, Path]:
+    """A copy of the template project after its first run: the runner's arguments."""
+    shutil.copytree(first_run[0], tmp_path / "project")
+    return _paths(tmp_path / "project", processed_root)
+
+
+def run(project, capsys) -> set[str]:
+    """Run the runner; return the notebooks it executed."""
+    run_all(jobs=1, **project)
+    return _executed(capsys.readouterr().out)
+
+
+def folders(project) -> Folders:
+    build = project["build_dir"]
+    return Folders(
+        *(current(r, build) for r in (build / "notebooks", build / "html", project["figures_dir"]))
+    )
+
+
+def test_failing_cell_names_notebook_and_cell_without_ansi(tmp_path):
     nb = _notebook(tmp_path / "09_broken.ipynb", "x = 1", "raise ValueError('no such theme: digitisation')")
-    with pytest.raises(NotebookFailed, match=r"09_broken\.ipynb: cell 1 failed: .*no such theme") as failed:
-        execute(nb, build_dir=tmp_path / "build")
-    assert "\x1b" not in str(failed.value), "the error line carries terminal colour codes"
-    assert not (tmp_path / "build" / "notebooks" / "09_broken.ipynb").exists()
+    out = Folders(tmp_path / "nb", tmp_path / "html", tmp_path / "figures")
+    with pytest.raises(
+        NotebookFailed, match=r"09_broken\.ipynb: cell 1 failed: ValueError: no such theme"
+    ) as err:
+        execute(nb, out)
+    assert "\x1b" not in str(err.value) and "\n" not in str(err.value)
+    assert not (out.notebooks / "09_broken.ipynb").exists()
 
 
-def test_unchanged_notebook_is_not_rerun(tmp_path):
-    nb = _notebook(tmp_path / "09_ok.ipynb", "print('hello')")
-    build = tmp_path / "build"
-    assert execute(nb, build_dir=build)[1] > 0
-    assert execute(nb, build_dir=build)[1] == 0  # up to date: skipped
-    _notebook(nb, "print('changed')")
-    assert execute(nb, build_dir=build)[1] > 0
-    assert "changed" in (build / "notebooks" / "09_ok.ipynb").read_text(encoding="utf-8")
+def test_outputs_are_part_of_the_stamp(first_run, project, capsys, tmp_path):
+    assert first_run[1] == {"01_a.ipynb", "02_b.ipynb"}
+    assert run(project, capsys) == set()  # up to date
+    one = folders(project)
+    index = (one.figures / "README.md").read_text(encoding="utf-8")
+    assert "01_line.png" in index and "02_line.png" in index
+    assert 'src="../../../figures/v1/01_line.png"' in (one.html / "index.html").read_text(encoding="utf-8")
+    record = json.loads((one.figures / "provenance.json").read_text(encoding="utf-8"))
+    assert record["notebooks"]["01_a.ipynb"]["parameters"] == "n = 3"
+    assert set(record["outputs"]) == {"01_line.png", "01_line.svg", "02_line.png", "02_line.svg", "README.md"}
+    assert record["packages"]["nbclient"]
+    # every kind of output, deleted or edited, makes its notebook (and only that one) stale
+    notebooks = {nb: project["notebooks_dir"] / nb for nb in ("01_a.ipynb", "02_b.ipynb")}
+    inputs = {nb: notebook_inputs(path, project["processed"]) for nb, path in notebooks.items()}
+    changes = {
+        "01_a.ipynb": [
+            lambda f: (f.figures / "01_line.png").unlink(),
+            lambda f: (f.notebooks / "01_a.ipynb").unlink(),
+        ],
+        "02_b.ipynb": [
+            lambda f: (f.figures / "02_line.svg").write_text("<svg/>"),
+            lambda f: (f.notebooks / "02_b.ipynb").write_text("{}"),
+            lambda f: (f.html / "02_b.html").write_text("edited"),
+            lambda f: shutil.copy(f.figures / "02_line.png", f.figures / "02_extra.png"),
+        ],
+    }
+    changes["01_a.ipynb"].append(lambda f: (f.html / "01_a.html").unlink())
+    for changed, edits in changes.items():
+        for number, edit in enumerate(edits):
+            copy = Folders(*(tmp_path / f"{changed}-{number}" / kind for kind in Folders._fields))
+            for source, target in zip(one, copy, strict=True):
+                shutil.copytree(source, target)
+            edit(copy)
+            for nb in notebooks:
+                fresh = is_fresh(notebooks[nb], record["notebooks"][nb], inputs[nb], copy)
+                assert fresh == (nb != changed), (changed, number, nb)
+    # end to end: a deleted figure is made again, and only its notebook re-runs
+    (one.figures / "01_line.png").unlink()
+    assert run(project, capsys) == {"01_a.ipynb"}
+    assert (folders(project).figures / "01_line.png").is_file()
+    # a notebook run by hand (JupyterLab: into the current version, atomically) makes the record stale
+    _save_by_hand(folders(project).figures)
+    assert run(project, capsys) == {"02_b.ipynb"}
+    final = folders(project)
+    assert final.figures.name == "v3"
+    assert sorted(p.name for p in project["figures_dir"].iterdir()) == ["v3"]  # no old versions left
+    assert {p.name for p in project["build_dir"].iterdir()} <= {"notebooks", "html", POINTER, LOCK}
+
+
+def _save_by_hand(folder: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers.plots import style
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot(range(7))
+    style.save_figure(fig, "02_line", "A line drawn by hand.", folder=folder)
+    plt.close(fig)
+
+
+def _runner(project, extra_env=None):
+    """`run_all` on the project's folders in a real process of its own session."""
+    args = ", ".join(f"{k}=Path({str(v)!r})" for k, v in project.items())
+    code = f"from pathlib import Path\nfrom helpers.run_notebooks import run_all\nrun_all(jobs=1, {args})"
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        env={**os.environ, **(extra_env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def visible(project, hash_files) -> dict:
+    """What readers find: the pointer and the current version of each folder of the set."""
+    return {"pointer": (project["build_dir"] / POINTER).read_text()} | {
+        str(folder): hash_files(folder) for folder in folders(project)
+    }
+
+
+def test_killed_run_leaves_the_previous_set_and_the_next_run_completes(project, capsys, hash_files):
+    before = visible(project, hash_files)
+    (project["notebooks_dir"] / "01_a.ipynb").write_text(
+        (project["notebooks_dir"] / "01_a.ipynb").read_text().replace("n = 3", "n = 5")
+    )
+    _notebook(project["notebooks_dir"] / "02_b.ipynb", FIGURE.format(name="02_line"), parameters="n = 6")
+    proc = _runner(project, {"HELPERS_KILL_AT": "notebook:01_a"})
+    proc.communicate(timeout=300)
+    assert proc.returncode == -9
+    assert visible(project, hash_files) == before  # the previous set, complete, as it was
+    assert run(project, capsys) == {"01_a.ipynb", "02_b.ipynb"}
+    assert sorted(p.name for p in project["figures_dir"].iterdir()) == ["v2"]  # the killed v2 was replaced
+
+
+def test_killing_the_process_group_leaves_no_process_and_the_previous_set(project, capsys, hash_files):
+    """A timed kill of the whole process group (what Ctrl-C on `make figures` or a CI timeout does) while
+    a kernel runs: every process of the run is gone, readers still find the previous set, and the next
+    run completes it."""
+    import psutil
+
+    before = visible(project, hash_files)
+    _notebook(
+        project["notebooks_dir"] / "02_b.ipynb",
+        "import time\ntime.sleep(120)",
+        FIGURE.format(name="02_line"),
+        parameters="n = 6",
+    )
+    proc = _runner(project)
+    runner = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 240
+    while not any("ipykernel" in " ".join(c.cmdline()) for c in _children(runner)):
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.5)
+    time.sleep(2)  # well inside the notebook's 120 s sleep
+    family = [runner, *_children(runner)]
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=60)
+    _, alive = psutil.wait_procs(family, timeout=30)  # kernels exit when the runner is gone
+    assert not alive
+    assert visible(project, hash_files) == before
+    _notebook(project["notebooks_dir"] / "02_b.ipynb", FIGURE.format(name="02_line"), parameters="n = 6")
+    assert run(project, capsys) == {"02_b.ipynb"}
+    assert sorted(p.name for p in project["figures_dir"].iterdir()) == ["v2"]
+
+
+def _children(process) -> list:
+    try:
+        return process.children(recursive=True)
+    except Exception:  # the process is gone
+        return []

@@ -6,6 +6,9 @@
 ``DIR/processed`` and writes ``DIR/figures``, ``DIR/notebooks`` and ``DIR/html`` (default: the project's
 ``data/processed/``, ``figures/``, ``build/``); with ``--manifest M`` it first builds ``M`` there (cached).
 Without ``--manifest`` the notebooks read the processed folder as it is and never rebuild it.
+
+Every failure the user can cause prints one line (file, problem, fix) and exits with its code (see
+:mod:`helpers.errors`); ``--debug`` shows the traceback instead.
 """
 
 import argparse
@@ -15,7 +18,8 @@ from pathlib import Path
 
 from . import labelling
 from .config import BUILD_DIR, FIGURES_DIR, MANIFEST, PROCESSED_DIR
-from .errors import InputError
+from .errors import UserError, WriteError
+from .outputs import LOCK_TIMEOUT
 
 
 def _one_line(message, category, filename, lineno, line=None) -> str:
@@ -50,6 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
         )
+        command.add_argument(
+            "--lock-timeout",
+            type=float,
+            default=LOCK_TIMEOUT,
+            help=f"seconds to wait while another run writes the same outputs (default {LOCK_TIMEOUT:.0f})",
+        )
     labelling.add_parser(
         sub, {"action": "store_true", "default": argparse.SUPPRESS, "help": "show tracebacks"}
     )
@@ -57,32 +67,42 @@ def main(argv: list[str] | None = None) -> int:
     warnings.formatwarning = _one_line
     warnings.simplefilter("once", UserWarning)
     try:
-        if args.command == "label":
-            return labelling.run(args)
-        if args.command == "build":
-            from .build import build
-
-            built = build(args.manifest, args.out, args.codebook, force=args.force, strict=args.strict)
-            print(f"{'built' if built else 'up to date:'} {args.out}")
-        else:
-            from .run_notebooks import NotebookFailed, run_all
-
-            processed, figures, build_dir = output_dirs(args.out)
-            if args.manifest is not None:
-                from .build import build
-
-                build(args.manifest, processed)
-            try:
-                run_all(args.jobs, args.force, build_dir, processed, figures)
-            except NotebookFailed as err:
-                print(f"error: {err}", file=sys.stderr)
-                return 1
-    except InputError as err:
+        try:
+            if args.command == "label":
+                return labelling.run(args)
+            _run(args)
+        except OSError as err:
+            if err.errno not in WriteError.ERRNOS:
+                raise
+            raise WriteError.from_os_error(err) from err
+    except UserError as err:
         if args.debug:
             raise
         print(f"error: {err}", file=sys.stderr)
-        return 2
+        return err.exit_code
     return 0
+
+
+def _run(args: argparse.Namespace) -> None:
+    from .build import build
+
+    if args.command == "build":
+        built = build(
+            args.manifest,
+            args.out,
+            args.codebook,
+            force=args.force,
+            strict=args.strict,
+            lock_timeout=args.lock_timeout,
+        )
+        print(f"{'built' if built else 'up to date:'} {args.out}")
+    else:
+        from .run_notebooks import run_all
+
+        processed, figures, build_dir = output_dirs(args.out)
+        if args.manifest is not None:
+            build(args.manifest, processed, lock_timeout=args.lock_timeout)
+        run_all(args.jobs, args.force, build_dir, processed, figures, lock_timeout=args.lock_timeout)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,6 @@
 """The pipeline: manifest → every table in ``data/processed/``, cached on content hashes, atomic."""
 
 import hashlib
-import json
-import os
-import shutil
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -11,17 +8,20 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from . import provenance
 from .config import DICT_DIR, MANIFEST, PROCESSED_DIR, processed_dir
 from .corpus import combine, read_or_exclude
 from .errors import InputError, ReportExcluded
+from .faults import checkpoint
 from .inputs import corpus_inputs, record, sha256
-from .io import write_csv, write_text
+from .io import write_csv
 from .manifest import group_columns, read_manifest
+from .outputs import LOCK_TIMEOUT, OutputSet, current
 from .overrides import OVERRIDES
 from .segment import use_dictionaries
 
-STAMP = "_inputs.sha256"
-BUILD_INFO = "build.json"  # what the tables were built from: manifest, input files, grouping columns
+BUILD_INFO = "build.json"  # what the tables were built from: inputs, grouping columns, every table's hash
+LEGACY_OUTPUTS = ("*.csv", "_inputs.sha256", BUILD_INFO)  # what releases before versioned folders wrote
 Frames = dict[str, pd.DataFrame]
 Stage = Callable[[Frames, dict], Frames]
 PROGRESS_MIN_REPORTS = 20  # builds of fewer reports show no progress bars
@@ -82,14 +82,19 @@ def build_frames(manifest: Path = MANIFEST, codebook: Path | None = None, strict
     use_dictionaries(
         inputs["userdict"], inputs["stopwords"]
     )  # reading leaves out reports without content words
-    bar = tqdm(reports, "reading reports", unit="report", disable=quiet)
-    frames = combine([read_or_exclude(r, strict) for r in bar])
+    read = []
+    for report in tqdm(reports, "reading reports", unit="report", disable=quiet):
+        read.append(read_or_exclude(report, strict))
+        checkpoint(f"report:{report.report_id}")
+    frames = combine(read)
     frames["excluded"] = _excluded(frames["excluded"], len(reports), Path(manifest).parent)
     options = {"manifest": Path(manifest), "codebook": inputs["codebook"], "inputs": inputs}
     bar = tqdm(stages(), "stages", unit="stage", disable=quiet)
     for stage in bar:
-        bar.set_postfix_str(stage.__name__.removesuffix("_stage"))
+        name = stage.__name__.removesuffix("_stage")
+        bar.set_postfix_str(name)
         frames |= stage(frames, options)
+        checkpoint(f"stage:{name}")
     return frames
 
 
@@ -119,62 +124,70 @@ def _refuse_excluded(out: Path, manifest: Path) -> None:
         raise InputError(Path(manifest).parent / first.file, first.problem, first.fix)
 
 
+def processed_set(out: Path) -> OutputSet:
+    """The processed folder as an output set of its own (see :mod:`helpers.outputs`)."""
+    return OutputSet(out, {Path(out): LEGACY_OUTPUTS})
+
+
 def build(
     manifest: Path = MANIFEST,
     out: Path = PROCESSED_DIR,
     codebook: Path | None = None,
     force: bool = False,
     strict: bool = False,
+    lock_timeout: float = LOCK_TIMEOUT,
 ) -> bool:
-    """Write every table to ``out`` unless it is up to date; return True if it (re)built.
+    """Write every table to a new version of ``out`` unless it is up to date; return True if it built.
 
     ``build.json`` beside the tables records the manifest (path, sha256), the input files used (corpus
-    folder or project defaults, :mod:`helpers.inputs`) and the grouping columns (``region`` + the
-    manifest's extra columns).
-
-    Tables go to a temp folder beside ``out`` that replaces it only when complete, so a failed build
-    leaves the previous outputs exactly as they were. ``strict``: a report no reader can read stops the
-    build (see :func:`build_frames`), also when the tables are otherwise up to date.
+    folder or project defaults, :mod:`helpers.inputs`), the grouping columns (``region`` + the manifest's
+    extra columns), the inputs' hash, the coder, the segmentation engine, the package versions and every
+    table's sha256 (:mod:`helpers.provenance`). Up to date means: the inputs' hash is the recorded one and
+    every recorded table still exists unchanged. The new version becomes visible only when complete (one
+    atomic pointer swap, :mod:`helpers.outputs`), so a failed or killed build leaves the previous outputs
+    exactly as they were; one build at a time per ``out`` (a second waits up to ``lock_timeout`` s).
+    ``strict``: a report no reader can read stops the build (see :func:`build_frames`), also when the
+    tables are otherwise up to date.
     """
     out = Path(out)
     stamp = input_hash(Path(manifest), codebook)
-    if not force and (out / STAMP).is_file() and (out / STAMP).read_text() == stamp:
-        if strict:
-            _refuse_excluded(out, manifest)
-        return False
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        tmp.mkdir(parents=True)
-        for name, frame in build_frames(manifest, codebook, strict).items():
-            write_csv(frame, tmp / f"{name}.csv")
-        info = record(manifest, corpus_inputs(manifest, codebook))
-        info["group_columns"] = group_columns(read_manifest(manifest))
-        write_text(tmp / BUILD_INFO, json.dumps(info, indent=2, ensure_ascii=False) + "\n")
-        (tmp / STAMP).write_text(stamp)
-        _swap(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with processed_set(out).locked(lock_timeout) as outputs:
+        if not force and provenance.up_to_date(current(out), stamp, BUILD_INFO):
+            if strict:
+                _refuse_excluded(current(out), manifest)
+            return False
+        frames = build_frames(manifest, codebook, strict)
+        with outputs.new_version() as folders:
+            for name, frame in frames.items():
+                write_csv(frame, folders[out] / f"{name}.csv")
+                checkpoint(f"table:{name}")
+            provenance.write(folders[out], build_record(Path(manifest), codebook, stamp), BUILD_INFO)
     return True
 
 
-def _swap(new: Path, out: Path) -> None:
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        os.replace(out, old)
-    os.replace(new, out)
-    shutil.rmtree(old, ignore_errors=True)
+def build_record(manifest: Path, codebook: Path | None, stamp: str) -> dict:
+    """What made a processed version: the manifest and input files (with their hashes), the grouping
+    columns, the hash of all inputs, the coder and the segmentation engine."""
+    return record(manifest, corpus_inputs(manifest, codebook)) | {
+        "group_columns": group_columns(read_manifest(manifest)),
+        "made_by": "python -m helpers build",
+        "input_hash": stamp,
+        "coder": "codebook rules (helpers.codebook)",
+        "segmenter": "jieba",
+    }
 
 
 def build_info(processed: Path | None = None) -> dict:
-    """``build.json`` of a processed folder (default :func:`helpers.config.processed_dir`): what it was
-    built from. Raises InputError when the folder holds no finished build."""
+    """``build.json`` of the current version of a processed folder (default
+    :func:`helpers.config.processed_dir`): what it was built from. Raises InputError when the folder
+    holds no finished build."""
     folder = Path(processed or processed_dir())
-    if not (folder / STAMP).is_file() or not (folder / BUILD_INFO).is_file():
+    info = provenance.read(current(folder), BUILD_INFO)
+    if not info:
         raise InputError(
             folder, "no processed data here", "build it first: `python -m helpers build` (make data)"
         )
-    return json.loads((folder / BUILD_INFO).read_text(encoding="utf-8"))
+    return info
 
 
 def input_file(name: str, processed: Path | None = None) -> Path:
@@ -184,23 +197,32 @@ def input_file(name: str, processed: Path | None = None) -> Path:
 
 
 def load_corpus(processed: Path | None = None) -> Frames:
-    """The tables of a processed folder (default :func:`helpers.config.processed_dir`) as DataFrames.
+    """The tables of the current version of a processed folder (default
+    :func:`helpers.config.processed_dir`) as DataFrames.
 
     Never builds: the folder is what ``python -m helpers build`` wrote for some manifest, whichever it was
     (recorded in ``build.json``). Grouping columns are read as text. Warns when that manifest changed
     since the build; raises InputError when there is no build.
     """
     folder = Path(processed or processed_dir())
+    try:
+        return _read_tables(folder)
+    except FileNotFoundError:  # a build swapped in a new version and deleted ours while we read: once more
+        return _read_tables(folder)
+
+
+def _read_tables(folder: Path) -> Frames:
+    version = current(folder)
     info = build_info(folder)
     manifest = Path(info["manifest"]["path"])
     if sha256(manifest) != info["manifest"]["sha256"]:
         warnings.warn(
             f"{folder} was built from {manifest}, which has changed or gone since: these tables are "
             "the earlier version (rebuild with `python -m helpers build --manifest ...` to update)",
-            stacklevel=2,
+            stacklevel=3,
         )
     text = {"reports": info["group_columns"]}
-    return {p.stem: read_table(p, text.get(p.stem, ())) for p in sorted(folder.glob("*.csv"))}
+    return {p.stem: read_table(p, text.get(p.stem, ())) for p in sorted(version.glob("*.csv"))}
 
 
 def read_table(path: Path, text_columns=()) -> pd.DataFrame:

@@ -2,17 +2,23 @@
 
 A theme codes a sentence when one of its ``include`` patterns matches and the match is not vetoed, i.e.
 does not overlap a match of one of its ``exclude`` patterns (so 学习 inside 学习领会 is vetoed, 学习
-elsewhere in the same sentence still counts). Patterns are Python regular expressions, case-insensitive.
+elsewhere in the same sentence still counts). Patterns are regular expressions in Python's syntax,
+case-insensitive, matched by the ``regex`` package with a time limit: a pattern that backtracks
+catastrophically (nested quantifiers such as ``(a|aa)+$``) stops the build with one line naming its theme
+instead of hanging it.
 """
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import regex
 import yaml
 
 from .errors import InputError
 from .textio import read_text
+
+MATCH_TIMEOUT = 1.0  # seconds one pattern may take on one sentence
 
 REQUIRED_THEMES = ("integration", "digitization", "talent")
 FIELDS = ("id", "label_en", "label_zh", "definition", "include", "exclude", "examples")
@@ -26,18 +32,19 @@ class Theme:
     label_en: str
     label_zh: str
     definition: str
-    include: tuple[re.Pattern, ...]
-    exclude: tuple[re.Pattern, ...]
+    include: tuple[regex.Pattern, ...]
+    exclude: tuple[regex.Pattern, ...]
     examples: tuple[str, ...]
+    codebook: str = "codebook"  # the file it came from, for messages
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the include matches that no exclude match overlaps, in order; overlapping
         matches of different patterns (能力 and 能力素质) are merged into one span, i.e. one hit."""
-        vetoes = [m.span() for p in self.exclude for m in p.finditer(text)]
+        vetoes = [m.span() for p in self.exclude for m in self._finditer(p, text)]
         found = sorted(
             m.span()
             for p in self.include
-            for m in p.finditer(text)
+            for m in self._finditer(p, text)
             if m.end() > m.start() and not any(m.start() < e and s < m.end() for s, e in vetoes)
         )
         merged: list[tuple[int, int]] = []
@@ -47,6 +54,17 @@ class Theme:
             else:
                 merged.append((start, end))
         return merged
+
+    def _finditer(self, pattern: regex.Pattern, text: str) -> list:
+        try:
+            return list(pattern.finditer(text, timeout=MATCH_TIMEOUT))
+        except TimeoutError:
+            raise InputError(
+                self.codebook,
+                f"theme {self.id!r}: pattern {pattern.pattern!r} took over {MATCH_TIMEOUT:g} s on one "
+                f"sentence (catastrophic backtracking: {text[:30]!r}…)",
+                "rewrite it without a repeated group whose alternatives overlap, e.g. (a|aa)+ → a+",
+            ) from None
 
     def matched_terms(self, text: str) -> list[str]:
         """The distinct matched strings, in order of first appearance."""
@@ -127,11 +145,12 @@ def _theme(path: Path, number: int, entry) -> Theme:
         include=tuple(_compile(p, "include", fail) for p in lists["include"]),
         exclude=tuple(_compile(p, "exclude", fail) for p in lists["exclude"]),
         examples=tuple(lists["examples"]),
+        codebook=str(path),
     )
 
 
-def _compile(pattern: str, field: str, fail) -> re.Pattern:
+def _compile(pattern: str, field: str, fail) -> regex.Pattern:
     try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as err:
+        return regex.compile(pattern, regex.IGNORECASE | regex.V0)
+    except regex.error as err:
         fail(field, f"has an invalid regular expression {pattern!r} ({err})", "fix or quote the pattern")

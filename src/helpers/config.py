@@ -1,9 +1,9 @@
 """Every path and project-wide constant, anchored on this file (never the current directory).
 
 The output folders of a run can be moved (a second corpus, a test): ``processed_dir()`` and
-``figures_dir()`` read the environment variables ``HELPERS_PROCESSED`` and ``HELPERS_FIGURES``, which
-``python -m helpers notebooks --out DIR`` sets for the kernels it starts; unset, they are the project's
-``data/processed/`` and ``figures/``.
+:func:`helpers.outputs.figures_dir` read the environment variables ``HELPERS_PROCESSED`` and
+``HELPERS_FIGURES``, which ``python -m helpers notebooks`` sets for the kernels it starts; unset, they are
+the project's ``data/processed/`` and the current version of ``figures/``.
 """
 
 import os
@@ -35,11 +35,6 @@ SEED = 20241111
 def processed_dir() -> Path:
     """The processed folder notebooks read: ``$HELPERS_PROCESSED``, else ``data/processed/``."""
     return Path(os.environ.get(PROCESSED_ENV) or PROCESSED_DIR)
-
-
-def figures_dir() -> Path:
-    """The folder figures are saved to: ``$HELPERS_FIGURES``, else ``figures/``."""
-    return Path(os.environ.get(FIGURES_ENV) or FIGURES_DIR)
 
 
 if not (PROJ_ROOT / "pyproject.toml").is_file():  # pragma: no cover - guards a non-editable install

@@ -1,14 +1,65 @@
-"""One error type for bad input: it names the file, the problem and the fix."""
+"""Failures the user can cause: each prints as one line naming the file, the problem and the fix, and
+exits with its own code (``python -m helpers``; listed in the README's "Reliability" section).
 
+Exit codes: 0 success; 1 an unexpected error (a bug: the traceback is shown); 2 bad input; 3 a notebook
+failed; 4 the output folder is locked by another run; 5 an output could not be written (disk full,
+read-only or no permission).
+"""
+
+import errno
 from pathlib import Path
 
 
-class InputError(Exception):
-    """Bad input that the user can fix; the CLI prints it as one line."""
+class UserError(Exception):
+    """A failure the user can fix; ``str()`` is the one line the CLI prints, ``exit_code`` its status."""
+
+    exit_code = 1
 
     def __init__(self, path: str | Path, problem: str, fix: str):
         self.path, self.problem, self.fix = str(path), problem, fix
         super().__init__(f"{self.path}: {problem}. Fix: {fix}")
+
+
+class InputError(UserError):
+    """Bad input (a report, the manifest, the codebook …)."""
+
+    exit_code = 2
+
+
+class NotebookFailed(UserError):
+    """A notebook raised: the message names the notebook, the cell and the error line."""
+
+    exit_code = 3
+
+
+class LockedError(UserError):
+    """Another run held the output folder's lock for longer than the timeout."""
+
+    exit_code = 4
+
+    def __init__(self, folder: Path, timeout: float):
+        super().__init__(
+            folder,
+            f"another build or notebook run kept this output folder locked for {timeout:.0f} s",
+            "wait for it to finish (or stop it), or pass --lock-timeout SECONDS to wait longer",
+        )
+
+
+class WriteError(UserError):
+    """An output could not be written; the previous outputs are unchanged."""
+
+    exit_code = 5
+    ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT})
+
+    @classmethod
+    def from_os_error(cls, err: OSError) -> "WriteError":
+        problem = {errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded", errno.EROFS: "read-only"}
+        return cls(
+            err.filename or "output",
+            f"cannot write ({problem.get(err.errno, 'no permission')}: {err.strerror}); "
+            "the previous outputs are unchanged",
+            "free disk space or make the folder writable, or write elsewhere with --out",
+        )
 
 
 class ReportExcluded(UserWarning):

@@ -33,9 +33,14 @@ def corpus_inputs(manifest: Path, codebook: Path | None = None) -> dict[str, Pat
 
 
 def sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes ("" if it does not exist)."""
-    path = Path(path)
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    """Hex sha256 of a file's bytes, read in 1 MiB chunks ("" if it does not exist)."""
+    if not Path(path).is_file():
+        return ""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def record(manifest: Path, inputs: dict[str, Path]) -> dict:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .faults import check_write
+
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp_path)`` and move the result onto ``path`` only if it succeeded."""
@@ -15,6 +17,7 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
+        check_write(path)
         write(Path(tmp))
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)

@@ -388,9 +388,10 @@ def run(args) -> int:
         )
     elif args.action == "export":
         from .build import build, read_table
+        from .outputs import current
 
         build(args.manifest, args.processed, args.codebook)
-        sentences = read_table(Path(args.processed) / "sentences.csv")
+        sentences = read_table(current(Path(args.processed)) / "sentences.csv")
         chosen = [r for r in args.reports.split(",") if r]
         unknown = sorted(set(chosen) - set(sentences.report_id))
         if unknown:

@@ -1,11 +1,14 @@
 """Execute every numbered notebook headless in a fresh project kernel; export HTML; index the figures.
 
-Executed copies go to ``build/notebooks/``, HTML to ``build/html/`` (with ``index.html``); the sources in
+Executed copies go to ``build/notebooks/``, HTML to ``build/html/`` (with ``index.html``), figures to
+``figures/`` — one output set, replaced as a whole (:mod:`helpers.outputs`): a run writes a new version
+of all three and swaps it in when complete, so the figure index never lists a missing file. The sources in
 ``notebooks/`` are never written. A notebook is re-run only when it, the processed data or the package
-code changed (content-hash stamps), unless ``force``. The notebooks only read the processed folder
-(``data/processed/`` or the one given), so they are independent and run in parallel processes; the kernels
-learn the processed and figures folders from the environment (``HELPERS_PROCESSED``, ``HELPERS_FIGURES``,
-see :mod:`helpers.config`).
+code changed, or when its executed copy, HTML or any figure it wrote is missing or differs from what
+the last run recorded in ``provenance.json`` (``force`` re-runs all). The notebooks only read the
+processed folder (``data/processed/`` or the one given; never built here), several kernels at a time; the
+kernels learn the processed folder and the figures version they write from the environment
+(``HELPERS_PROCESSED``, ``HELPERS_FIGURES``, see :mod:`helpers.config` and :mod:`helpers.outputs`).
 """
 
 import hashlib
@@ -13,12 +16,14 @@ import html
 import os
 import subprocess
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 from PIL import Image
 
-from .build import STAMP, read_table
+from . import provenance
+from .build import BUILD_INFO, build_info, processed_set, read_table
 from .config import (
     BUILD_DIR,
     FIGURES_DIR,
@@ -28,51 +33,93 @@ from .config import (
     PROCESSED_DIR,
     PROCESSED_ENV,
 )
+from .errors import NotebookFailed
+from .faults import checkpoint
 from .io import write_text
 from .offline_html import notebook_html
+from .outputs import LOCK_TIMEOUT, OutputSet, current
 
 TIMEOUT = 900
+PARAMETER_TAGS = ("parameters", "injected-parameters")  # papermill's tags
 
 
-class NotebookFailed(Exception):
-    """A notebook raised: the message names the notebook, the cell and the error."""
+class Folders(NamedTuple):
+    """One version of the runner's outputs."""
+
+    notebooks: Path
+    html: Path
+    figures: Path
 
 
 def numbered_notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
-def _stamp(notebook: Path, processed: Path, figures: Path) -> str:
-    digest = hashlib.sha256(notebook.read_bytes())
-    data_stamp = processed / STAMP  # covers raw data, dictionaries, codebook and helpers code
-    digest.update(data_stamp.read_bytes() if data_stamp.is_file() else b"")
-    digest.update(str(figures.resolve()).encode())
-    return digest.hexdigest()
+def runner_set(build_dir: Path = BUILD_DIR, figures_dir: Path = FIGURES_DIR) -> OutputSet:
+    """Executed notebooks, HTML and figures: one output set whose pointer and lock are in ``build_dir``."""
+    return OutputSet(
+        build_dir,
+        {
+            Path(build_dir) / "notebooks": ("*.ipynb", ".*.sha256"),
+            Path(build_dir) / "html": ("*.html",),
+            Path(figures_dir): ("*.png", "*.svg", "README.md"),
+        },
+    )
+
+
+def notebook_inputs(notebook: Path, processed: Path) -> str:
+    """Hash of a notebook and of the processed data's record (inputs, code and every table's hash)."""
+    record = current(processed) / BUILD_INFO
+    data = record.read_bytes() if record.is_file() else b""
+    return hashlib.sha256(notebook.read_bytes() + b"\0" + data).hexdigest()
+
+
+def _outputs(notebook: Path, folders: Folders) -> list[tuple[str, Path]]:
+    """(kind, file) of what running ``notebook`` writes: executed copy, HTML and its figures."""
+    figures = sorted(folders.figures.glob(f"{notebook.name[:2]}_*.*"))
+    return [
+        ("notebooks", folders.notebooks / notebook.name),
+        ("html", folders.html / f"{notebook.stem}.html"),
+        *(("figures", f) for f in figures if f.suffix in (".png", ".svg")),
+    ]
+
+
+def _entry(notebook: Path, inputs: str, folders: Folders, parameters: str) -> dict:
+    outputs = {f"{kind}/{f.name}": provenance.sha256(f) for kind, f in _outputs(notebook, folders)}
+    return {"inputs": inputs, "parameters": parameters, "outputs": outputs}
+
+
+def is_fresh(notebook: Path, entry: dict | None, inputs: str, folders: Folders) -> bool:
+    """True if ``entry`` (the last run's record of ``notebook``) has these inputs and every output it
+    recorded exists unchanged, with no figure of the notebook added since."""
+    if not entry or entry.get("inputs") != inputs:
+        return False
+    found = {f"{kind}/{f.name}" for kind, f in _outputs(notebook, folders)}
+    paths = {name: getattr(folders, name.split("/")[0]) / name.split("/")[1] for name in entry["outputs"]}
+    return found == set(paths) and all(
+        p.is_file() and provenance.sha256(p) == entry["outputs"][n] for n, p in paths.items()
+    )
 
 
 def execute(
     notebook: Path,
-    force: bool = False,
-    build_dir: Path = BUILD_DIR,
+    folders: Folders,
+    inputs: str = "",
     cwd: Path | None = None,
     processed: Path = PROCESSED_DIR,
-    figures: Path = FIGURES_DIR,
-) -> tuple[str, float]:
-    """Run one notebook into ``build_dir`` (skipped if up to date); return its name and the seconds taken.
-
-    The kernel starts in ``cwd`` (default: the notebook's folder, as in JupyterLab), reads ``processed``
-    and saves its figures to ``figures``.
-    """
+) -> tuple[str, float, dict]:
+    """Run one notebook on the data in ``processed``, writing its executed copy, HTML and figures into
+    ``folders``; return its name, the seconds taken and its record. The kernel starts in ``cwd``
+    (default: the notebook's folder, as in JupyterLab). Raises ``NotebookFailed`` (notebook, cell
+    number, last error line; no ANSI codes)."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
     from nbconvert.filters import strip_ansi
 
     start = time.perf_counter()
-    stamp_file = build_dir / "notebooks" / f".{notebook.stem}.sha256"
-    stamp = _stamp(notebook, Path(processed), Path(figures))
-    if not force and stamp_file.is_file() and stamp_file.read_text() == stamp:
-        return notebook.name, 0.0
+    for _, old in _outputs(notebook, folders):
+        old.unlink(missing_ok=True)
     nb = nbformat.read(notebook, as_version=4)
     client = NotebookClient(
         nb,
@@ -80,21 +127,24 @@ def execute(
         timeout=TIMEOUT,
         resources={"metadata": {"path": str(cwd or notebook.parent)}},
     )
+    env = os.environ | {
+        FIGURES_ENV: str(folders.figures.resolve()),
+        PROCESSED_ENV: str(Path(processed).resolve()),
+    }
     try:
-        env = os.environ | {
-            PROCESSED_ENV: str(Path(processed).resolve()),
-            FIGURES_ENV: str(Path(figures).resolve()),
-        }
         client.execute(stderr=subprocess.DEVNULL, env=env)  # the kernel only logs start-up notices there
     except CellExecutionError as err:
         cell = next((i for i, c in enumerate(nb.cells) if _has_error(c)), "?")
-        text = strip_ansi(str(err)).strip()  # the kernel colours its traceback; logs and CI want plain text
+        text = strip_ansi(str(err)).strip()
         last = text.splitlines()[-1] if text else type(err).__name__
-        raise NotebookFailed(f"{notebook.name}: cell {cell} failed: {last}") from None
-    write_text(build_dir / "notebooks" / notebook.name, nbformat.writes(nb))
-    write_text(build_dir / "html" / f"{notebook.stem}.html", notebook_html(nb))
-    write_text(stamp_file, stamp)
-    return notebook.name, time.perf_counter() - start
+        raise NotebookFailed(
+            notebook, f"cell {cell} failed: {last}", "open it in JupyterLab (make lab) and run that cell"
+        ) from None
+    write_text(folders.notebooks / notebook.name, nbformat.writes(nb))
+    write_text(folders.html / f"{notebook.stem}.html", notebook_html(nb))
+    tagged = [c.source for c in nb.cells if set(c.metadata.get("tags", [])) & set(PARAMETER_TAGS)]
+    parameters = "\n".join(tagged)
+    return notebook.name, time.perf_counter() - start, _entry(notebook, inputs, folders, parameters)
 
 
 def _has_error(cell) -> bool:
@@ -102,30 +152,34 @@ def _has_error(cell) -> bool:
 
 
 def execute_many(
-    notebooks: list[Path],
-    jobs: int = 2,
-    force: bool = False,
-    build_dir: Path = BUILD_DIR,
-    processed: Path = PROCESSED_DIR,
-    figures: Path = FIGURES_DIR,
-) -> None:
-    """Execute notebooks ``jobs`` at a time in separate processes, reporting each as it finishes.
+    notebooks: dict[Path, str], folders: Folders, jobs: int = 2, processed: Path = PROCESSED_DIR
+) -> dict[str, dict]:
+    """Execute notebooks (→ their input hash) ``jobs`` at a time, reporting each as it finishes; return
+    each notebook's record. The work happens in the kernels (one process each, which exits when this
+    process dies), so threads suffice here and a killed runner leaves no worker processes behind.
 
     A failing notebook never stops the others: all run, and one NotebookFailed then names every failure.
     """
-    failures = []
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(execute, nb, force, build_dir, None, processed, figures) for nb in notebooks]
+    records, failures = {}, []
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(execute, nb, folders, h, None, processed) for nb, h in notebooks.items()]
         for future in futures:
             try:
-                name, seconds = future.result()
+                name, seconds, records[name] = future.result()
             except NotebookFailed as err:
-                failures.append(str(err))
+                failures.append(err)
                 print(f"  {err}", flush=True)
                 continue
-            print(f"  {name}: {'up to date' if seconds == 0 else f'executed in {seconds:.0f} s'}", flush=True)
+            print(f"  {name}: executed in {seconds:.0f} s", flush=True)
+            checkpoint(f"notebook:{Path(name).stem}")
+    if len(failures) > 1:
+        problems = "; ".join(f"{Path(f.path).name}: {f.problem}" for f in failures)
+        raise NotebookFailed(
+            Path(failures[0].path).parent, f"{len(failures)} notebooks failed: {problems}", failures[0].fix
+        )
     if failures:
-        raise NotebookFailed(f"{len(failures)} notebook(s) failed: " + "; ".join(failures))
+        raise failures[0]
+    return records
 
 
 def run_all(
@@ -133,27 +187,47 @@ def run_all(
     force: bool = False,
     build_dir: Path = BUILD_DIR,
     processed: Path = PROCESSED_DIR,
-    figures: Path = FIGURES_DIR,
+    figures_dir: Path = FIGURES_DIR,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+    lock_timeout: float = LOCK_TIMEOUT,
 ) -> list[Path]:
-    """Execute all notebooks on the ``processed`` folder, then write the figure index and the HTML index.
+    """Execute the stale notebooks on the ``processed`` folder into a new version of the output set (the
+    others' outputs carried over), write the figure index and the HTML index, swap it in.
 
-    Raises InputError when ``processed`` holds no build (the notebooks never build it themselves).
-    """
-    from .build import build_info
-
+    Holds the processed folder's lock while kernels read it (a build waits) and the set's lock (one
+    runner per ``build_dir``). Raises InputError when ``processed`` holds no build (the notebooks never
+    build it themselves)."""
     build_info(processed)
-    notebooks = numbered_notebooks()
+    notebooks = numbered_notebooks(notebooks_dir)
     if not notebooks:
-        print(f"No notebooks in {NOTEBOOKS_DIR} yet: nothing to run.")
+        print(f"No notebooks in {notebooks_dir} yet: nothing to run.")
         return []
-    execute_many(notebooks, jobs, force, build_dir, processed, figures)
-    captions = write_figure_index(figures)
-    write_html_index(notebooks, captions, build_dir / "html", figures, processed)
-    print(f"{len(notebooks)} notebooks → {build_dir / 'html'}; {len(captions)} figures → {figures}")
+    outputs = runner_set(build_dir, figures_dir)
+    with processed_set(processed).locked(lock_timeout), outputs.locked(lock_timeout):
+        old = Folders(*(current(root, build_dir) for root in outputs.roots))
+        record = provenance.read(old.figures).get("notebooks", {})
+        inputs = {nb: notebook_inputs(nb, processed) for nb in notebooks}
+        stale = {nb: h for nb, h in inputs.items() if force or not is_fresh(nb, record.get(nb.name), h, old)}
+        for nb in notebooks:
+            if nb not in stale:
+                print(f"  {nb.name}: up to date", flush=True)
+        if stale or set(record) != {nb.name for nb in notebooks}:
+            with outputs.new_version(copy_current=True) as roots:
+                new = Folders(*roots.values())
+                record = {nb.name: record[nb.name] for nb in notebooks if nb not in stale}
+                record |= execute_many(stale, new, jobs, processed)
+                figures = write_figure_index(new.figures, notebooks)
+                write_html_index(notebooks, figures, new.html, new.figures, processed)
+                for folder in new:
+                    provenance.write(folder, {"made_by": "python -m helpers notebooks", "notebooks": record})
+    print(
+        f"{len(notebooks)} notebooks → {current(build_dir / 'html', build_dir)}; figures → "
+        f"{current(figures_dir, build_dir)}"
+    )
     return notebooks
 
 
-def figure_captions(folder: Path = FIGURES_DIR) -> dict[str, str]:
+def figure_captions(folder: Path) -> dict[str, str]:
     """PNG file name → caption, read from the Description metadata that plots.save_figure stores."""
     captions = {}
     for png in sorted(folder.glob("*.png")):
@@ -162,10 +236,11 @@ def figure_captions(folder: Path = FIGURES_DIR) -> dict[str, str]:
     return captions
 
 
-def write_figure_index(folder: Path = FIGURES_DIR) -> dict[str, str]:
-    """Write ``figures/README.md``: one line per figure (file, what it shows, which notebook made it)."""
+def write_figure_index(folder: Path, notebooks: list[Path]) -> dict[str, str]:
+    """Write ``README.md`` in a figures folder: one line per figure (file, what it shows, which notebook
+    made it); return figure name → caption."""
     captions = figure_captions(folder)
-    by_number = {nb.name[:2]: nb.name for nb in numbered_notebooks()}
+    by_number = {nb.name[:2]: nb.name for nb in notebooks}
     lines = [
         "# Figures",
         "",
@@ -193,14 +268,11 @@ def notebook_title(notebook: Path) -> str:
 
 
 def write_html_index(
-    notebooks: list[Path],
-    figures: dict[str, str],
-    html_dir: Path,
-    figures_dir: Path = FIGURES_DIR,
-    processed: Path = PROCESSED_DIR,
+    notebooks: list[Path], figures: dict[str, str], html_dir: Path, figures_dir: Path, processed: Path
 ) -> None:
-    """``build/html/index.html``: the reports (id, title, source), every exported notebook by title, then
-    every figure with its caption."""
+    """``index.html`` in ``html_dir``: the reports (id, title, source), every exported notebook by title,
+    then every figure with its caption (linked relative to ``html_dir``, so the HTML and the figures of
+    one version stay together)."""
     rel = Path(os.path.relpath(figures_dir, html_dir)).as_posix()
     items = "".join(
         f'<li><a href="{nb.stem}.html">{html.escape(notebook_title(nb))}</a></li>' for nb in notebooks
@@ -208,7 +280,7 @@ def write_html_index(
     reports = "".join(
         f"<li>{html.escape(r.report_id)}: <span lang=zh>{html.escape(r.title)}</span> "
         f"({html.escape(r.source)}{', ' + html.escape(r.published) if r.published else ''})</li>"
-        for r in read_table(Path(processed) / "reports.csv").itertuples()
+        for r in read_table(current(processed) / "reports.csv").itertuples()
     )
     figs = "".join(
         f'<figure><a href="{rel}/{n}"><img src="{rel}/{n}" alt="{html.escape(n)}"></a>'

@@ -21,8 +21,11 @@ import matplotlib.pyplot as plt
 from matplotlib import font_manager
 from matplotlib.text import Text
 
-from ..config import figures_dir
+from .. import provenance
+from ..build import BUILD_INFO
+from ..config import processed_dir
 from ..io import write_atomic
+from ..outputs import current, figures_dir
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FALLBACK_FONT_FILE = "SourceHanMonoSC-Regular.otf"  # glyphs Noto Sans CJK SC lacks (see the module docstring)
@@ -145,22 +148,26 @@ def group_colors(groups) -> dict[str, str]:
 
 
 def save_figure(fig: plt.Figure, name: str, caption: str, folder: Path | None = None) -> list[Path]:
-    """Save ``fig`` as ``name``.png and .svg in ``folder`` (default :func:`helpers.config.figures_dir`),
-    deterministic bytes; return the paths.
+    """Save ``fig`` as ``name``.png and .svg, deterministic bytes; return the paths.
 
     ``name`` is ``<notebook number>_<what>`` (e.g. ``01_report_structure``); ``caption`` (one English
     sentence on what the figure shows) is stored in the files' Description metadata, from which the
-    figure index ``figures/README.md`` is written. No timestamps or version strings are embedded.
+    figure index ``figures/README.md`` is written; the Source metadata names the processed data it was
+    drawn from (the inputs' hash in its ``build.json``). No timestamps or version strings are
+    embedded. Each file is written atomically to ``folder`` (default :func:`helpers.outputs.figures_dir`).
     Characters of the figure's text that no packaged font draws are listed in one
     :class:`MissingGlyphsWarning` (instead of matplotlib's warning per glyph and file format).
     """
+    folder = figures_dir() if folder is None else folder
+    built = provenance.read(current(processed_dir()), BUILD_INFO).get("input_hash", "unknown")
+    source = f"helpers build, inputs sha256 {built}"
     paths = []
-    png = {"Software": None, "Description": caption}
-    svg = {"Date": None, "Creator": None, "Description": caption}
+    png = {"Software": None, "Description": caption, "Source": source}
+    svg = {"Date": None, "Creator": None, "Description": caption, "Source": source}
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
         for ext, metadata in (("png", png), ("svg", svg)):
-            path = Path(folder or figures_dir()) / f"{name}.{ext}"
+            path = Path(folder) / f"{name}.{ext}"
             write_atomic(path, lambda tmp, ext=ext, md=metadata: fig.savefig(tmp, format=ext, metadata=md))
             paths.append(path)
     texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible()]

@@ -1,0 +1,234 @@
+"""Reliability of the build with real processes: killed at chosen points (``HELPERS_KILL_AT``), run twice
+at once, locked out, on a full or read-only disk (``HELPERS_FAIL_WRITE``), fed a catastrophic regular
+expression; and migrating an unversioned folder. Each case checks what readers find meanwhile and that
+the next run completes and leaves nothing behind.
+
+One small corpus (one seed report) is built once; every case works on its own copy, with the manifest's
+``source`` changed so that a new build differs visibly from the previous one.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from helpers import provenance
+from helpers.build import BUILD_INFO, build, load_corpus
+from helpers.codebook import load_codebook
+from helpers.config import CODEBOOK, MANIFEST, RAW_DIR
+from helpers.errors import InputError
+from helpers.inputs import sha256
+from helpers.outputs import LOCK, POINTER, current
+
+pytestmark = pytest.mark.slow
+
+REPORT = "zhejiang_yongkang_2024"
+MARKER = "测试来源"  # the `source` every case's new build writes into reports.csv
+KILL_POINTS = [f"report:{REPORT}", "stage:themes", "table:tokens", "before-swap", "after-swap"]
+
+
+def manifest_text(source: str = "") -> str:
+    header, *rows = MANIFEST.read_text(encoding="utf-8").splitlines()
+    (row,) = [r for r in rows if r.startswith(f"{REPORT},")]
+    cells = row.split(",")
+    cells[header.split(",").index("source")] = source
+    return f"{header}\n{','.join(cells)}\n"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Path:
+    """A folder with a one-report manifest, its report and a good build in ``processed/``."""
+    folder = tmp_path_factory.mktemp("base")
+    shutil.copy(RAW_DIR / f"{REPORT}.txt", folder)
+    (folder / "manifest.csv").write_text(manifest_text(), encoding="utf-8")
+    build(folder / "manifest.csv", folder / "processed", CODEBOOK, force=True)
+    return folder
+
+
+def case(base: Path, folder: Path) -> tuple[Path, Path]:
+    """A copy of the base with a changed manifest; returns (manifest, processed)."""
+    shutil.copytree(base, folder)
+    (folder / "manifest.csv").write_text(manifest_text(MARKER), encoding="utf-8")
+    return folder / "manifest.csv", folder / "processed"
+
+
+def cli(manifest: Path, out: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    args = ["build", "--manifest", str(manifest), "--out", str(out), *extra]
+    return subprocess.run(
+        [sys.executable, "-m", "helpers", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def visible(out: Path, hash_files) -> dict:
+    """What a reader finds: the current version's files."""
+    return hash_files(current(out))
+
+
+def complete(out: Path) -> bool:
+    """The current version holds every table its provenance lists, unchanged."""
+    record = provenance.read(current(out), BUILD_INFO)
+    return bool(record) and provenance.outputs_intact(current(out), record["outputs"])
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name not in {POINTER, LOCK, current(out).name})
+
+
+def new_source(out: Path) -> bool:
+    return MARKER in (current(out) / "reports.csv").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def killed(base, tmp_path_factory, hash_files):
+    """Each kill point: (returncode, visible before, visible after the kill, complete after the kill,
+    new source after the kill, the next run, leftovers after it, new source after it)."""
+
+    def run(point):
+        manifest, out = case(base, tmp_path_factory.mktemp("kill") / "c")
+        before = visible(out, hash_files)
+        proc = cli(manifest, out, env={"HELPERS_KILL_AT": point})
+        after = (visible(out, hash_files), complete(out), new_source(out))
+        again = cli(manifest, out)
+        return proc.returncode, before, *after, again, leftovers(out), new_source(out)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return dict(zip(KILL_POINTS, pool.map(run, KILL_POINTS), strict=True))
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_sigkill_at_any_point_leaves_a_complete_version_and_the_next_run_completes(killed, point):
+    code, before, after, is_complete, swapped, again, left, finally_new = killed[point]
+    assert code == -9
+    assert is_complete
+    if point == "after-swap":
+        assert swapped  # the new version is complete and current; the old one is left to clean up
+    else:
+        assert after == before and not swapped  # readers still find the previous version, unchanged
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("up to date" if point == "after-swap" else "built")
+    assert finally_new
+    assert left == []  # the killed run's half version (or the old one) was removed by the next run
+
+
+@pytest.mark.filterwarnings("ignore:.*has changed or gone since")  # the case's manifest differs from base's
+def test_unversioned_folder_migrates_without_a_gap(base, tmp_path, hash_files):
+    """A clone from before versioned folders: tables and build.json directly in data/processed. Killed just
+    before the swap, readers still find the old tables in place; the next build swaps in and removes them."""
+    manifest, out = case(base, tmp_path / "c")
+    version = current(out)
+    for table in [*version.glob("*.csv"), version / BUILD_INFO]:
+        shutil.move(table, out / table.name)
+    shutil.rmtree(version)
+    (out / POINTER).unlink()
+    (out / "_inputs.sha256").write_text("old stamp")
+    (out.parent / ".processed.tmp-12345").mkdir()  # a leftover of the old scheme's killed builds
+    (out / "notes.txt").write_text("a user's own file stays")
+    old = load_corpus(out)
+    assert cli(manifest, out, env={"HELPERS_KILL_AT": "before-swap"}).returncode == -9
+    assert load_corpus(out)["reports"].equals(old["reports"])
+    done = cli(manifest, out)
+    assert done.returncode == 0, done.stderr
+    assert new_source(out) and complete(out)
+    assert sorted(p.name for p in out.iterdir()) == sorted([POINTER, LOCK, current(out).name, "notes.txt"])
+    assert not list(out.parent.glob(".processed.*"))
+
+
+def test_a_locked_folder_waits_then_fails_with_one_line(base, tmp_path, hash_files):
+    manifest, out = case(base, tmp_path / "c")
+    before = visible(out, hash_files)
+    with FileLock(out / LOCK):
+        proc = cli(manifest, out, "--lock-timeout", "1")
+    waiting, error = proc.stderr.strip().splitlines()
+    assert waiting.startswith(f"waiting for {out}: another build")
+    assert proc.returncode == 4
+    assert error.startswith(f"error: {out}: another build or notebook run kept this output folder locked")
+    assert "Fix: " in error
+    assert visible(out, hash_files) == before
+
+
+def test_two_builds_at_once_one_waits_and_both_succeed(base, tmp_path, hash_files):
+    manifest, out = case(base, tmp_path / "c")
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda _: cli(manifest, out, "--force"), range(2)))
+    assert [r.returncode for r in runs] == [0, 0], [r.stderr for r in runs]
+    assert sum("waiting for" in r.stderr for r in runs) == 1  # never two writers at once
+    assert complete(out) and new_source(out)
+    assert leftovers(out) == []
+
+
+@pytest.mark.parametrize(
+    ("fault", "problem"), [("ENOSPC:tokens.csv", "disk full"), ("EROFS:CURRENT", "read-only")]
+)
+def test_full_or_read_only_disk_gets_one_line_and_leaves_outputs(base, tmp_path, hash_files, fault, problem):
+    manifest, out = case(base, tmp_path / "c")
+    before = visible(out, hash_files)
+    proc = cli(manifest, out, env={"HELPERS_FAIL_WRITE": fault})
+    assert proc.returncode == 5
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith(f"error: {out}") and fault.split(":")[1] in line
+    assert f"cannot write ({problem}" in line and "Fix: " in line
+    assert visible(out, hash_files) == before and leftovers(out) == []
+
+
+def test_deleted_or_edited_table_is_rebuilt(base, tmp_path):
+    manifest, out = case(base, tmp_path / "c")
+    manifest.write_text(manifest_text(), encoding="utf-8")  # the inputs of the base build
+    assert build(manifest, out, CODEBOOK) is False
+    (current(out) / "tokens.csv").unlink()
+    assert build(manifest, out, CODEBOOK) is True
+    with open(current(out) / "keyness.csv", "a", encoding="utf-8") as f:
+        f.write("edited\n")
+    assert build(manifest, out, CODEBOOK) is True
+    assert build(manifest, out, CODEBOOK) is False
+    record = provenance.read(current(out), BUILD_INFO)
+    assert record["manifest"]["sha256"] == sha256(manifest)
+    assert record["inputs"]["codebook"]["sha256"] == sha256(CODEBOOK)
+    assert record["segmenter"] and record["coder"] and record["packages"]["pandas"]
+    assert "keyness.csv" in record["outputs"]
+
+
+# --- codebook patterns cannot hang the build -------------------------------------------------------------
+
+CATASTROPHIC = ["(党|党党)+$", "(建设|建设建设)+。$", "(a|aa)+$", "(?:x|xx)+y$"]
+
+
+def codebook_with(tmp_path: Path, pattern: str) -> Path:
+    text = CODEBOOK.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("    include:\n")
+    path = tmp_path / "themes.yml"
+    path.write_text(f"{head}{sep}      - '{pattern}'\n{rest}", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("pattern", CATASTROPHIC)
+def test_catastrophic_pattern_stops_with_a_line_naming_theme_and_pattern(tmp_path, pattern):
+    path = codebook_with(tmp_path, pattern)
+    theme = load_codebook(path)[0]
+    sentence = "党" * 50 + "建设" * 50 + "a" * 50 + "x" * 50 + "！"
+    with pytest.raises(InputError) as err:
+        theme.spans(sentence)
+    message = str(err.value)
+    assert message.startswith(f"{path}: theme {theme.id!r}: pattern {pattern!r} took over")
+    assert "Fix: " in message and "\n" not in message
+
+
+def test_catastrophic_pattern_through_the_build(base, tmp_path, hash_files):
+    manifest, out = case(base, tmp_path / "c")
+    with open(manifest.parent / f"{REPORT}.txt", "a", encoding="utf-8") as report:  # a copy, not data/raw
+        report.write("\n\n" + "党" * 60 + "。\n")
+    before = visible(out, hash_files)
+    codebook = codebook_with(tmp_path, CATASTROPHIC[0])
+    proc = cli(manifest, out, "--codebook", str(codebook))
+    assert proc.returncode == 2, proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert f"pattern {CATASTROPHIC[0]!r} took over" in line
+    assert visible(out, hash_files) == before

@@ -4,10 +4,9 @@ Expected values are worked out by hand from the tables below. Content tokens: r1
 r2 2, r3 2, r4 1 ("，" is a stopword).
 """
 
-import re
-
 import pandas as pd
 import pytest
+import regex
 
 from helpers.codebook import Theme
 from helpers.explore import MISSING_GROUP, Explorer, page
@@ -108,8 +107,8 @@ def test_widget_callbacks_update_their_tables(explorer):
     assert term.tables["by_group"]["count"].tolist() == [0, 1, 0]
     assert "人才" in term._repr_mimebundle_()["text/html"]
     themes = [
-        Theme("integration", "Integration", "融合", "", (re.compile("党建引领"),), (), ()),
-        Theme("talent", "Talent", "人才", "", (re.compile("人才"),), (), ()),
+        Theme("integration", "Integration", "融合", "", (regex.compile("党建引领"),), (), ()),
+        Theme("talent", "Talent", "人才", "", (regex.compile("人才"),), (), ()),
     ]
     browser = ThemeBrowser(explorer, themes, "integration", page_size=1)
     assert browser.tables["page"].report_id.tolist() == ["r1"]

@@ -160,7 +160,7 @@ def _replace_pointer(pointer_dir: Path, name: str) -> None:
         try:
             write_text(pointer_dir / POINTER, name + "\n")
             return
-        except PermissionError:  # pragma: no cover - Windows: a reader has the pointer open right now
+        except PermissionError:  # Windows: a reader has the pointer open right now
             if attempt == _REPLACE_RETRIES - 1:
                 raise
             time.sleep(0.1)

@@ -228,3 +228,21 @@ def test_bylines_with_a_dateline_place(tmp_path, byline, authors):
     (tmp_path / "src" / "page.txt").write_text(page, encoding="utf-8")
     report = read_fixture(tmp_path, "page", "", tmp_path / "src", script="")["reports"].iloc[0]
     assert (report["title"], report["authors"]) == ("楼宇党建工作观察", authors)
+
+
+@pytest.mark.parametrize(
+    ("lead", "authors"),
+    [
+        ("本报讯（记者 王小明 通讯员 李四）近日，楼宇党委召开工作会议。", "王小明|李四"),
+        ("新华社北京5月6日电（记者王小明、张三）近日，楼宇党委召开工作会议。", "王小明|张三"),
+        ("本報訊（記者王小明／台北報導）近日，樓宇黨委召開工作會議。", "王小明"),
+        ("近日（5月6日），记者走访了楼宇党委，看到会议正在召开。", ""),  # no 讯/电 lead: not a byline
+        ("本报讯（楼宇党委供稿）近日，楼宇党委召开工作会议。", ""),  # no role word: not a person
+    ],
+)
+def test_a_byline_in_the_lead_of_the_first_paragraph_gives_the_authors(tmp_path, lead, authors):
+    page = f"楼宇党建工作观察\n{lead}\n会议部署了下一步工作。\n"
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "page.txt").write_text(page, encoding="utf-8")
+    report = read_fixture(tmp_path, "page", "", tmp_path / "src", script="")["reports"].iloc[0]
+    assert report["authors"] == authors

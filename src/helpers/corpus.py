@@ -41,6 +41,9 @@ _PLACE = re.compile(  # a name (after a space or a role word) — separator — 
     rf"((?:\s|[者员生])[{HAN}·]{{2,4}})(?:\s+|\s*[/／]\s*)[{HAN}]{{1,6}}?(?:报道|报导)(?=\s*[）)】]?$)"
 )
 _AUTHOR_IN_META = re.compile(rf"(?:作者|记者)\s*[:：]\s*([{HAN}·]{{2,4}}(?:[、\s]+[{HAN}·]{{2,4}})*)")
+# a news agency's or paper's lead: 本报讯（记者 王小明 通讯员 李四）…, 新华社北京5月6日电（记者王小明、张三）…
+_ROLE_WORD = re.compile(r"(记者|通讯员|实习生)")
+_LEAD_BYLINE = re.compile(rf"^[^。！？，（(]{{0,24}}?[讯电]\s*[（(]([^（）()]*?{_ROLE_WORD.pattern}[^（）()]*)[）)]")
 
 
 def n_chars(text: pd.Series) -> pd.Series:
@@ -107,7 +110,10 @@ def _report_row(report: Report, blocks: list[Block], sentences: pd.DataFrame) ->
         return [b.text for b in blocks if b.kind == kind]
 
     meta = " ".join(texts("meta"))
-    bylines = texts("byline") or [m.group(1).replace("、", " ") for m in _AUTHOR_IN_META.finditer(meta)]
+    # body text has lost the spaces between names and role words: put them back
+    lead = [_ROLE_WORD.sub(r" \1 ", m.group(1)) for m in map(_LEAD_BYLINE.match, texts("body")[:1]) if m]
+    bylines = texts("byline") or [m.group(1) for m in _AUTHOR_IN_META.finditer(meta)] or lead
+    bylines = [line.replace("、", " ") for line in bylines]
     date, source = _DATE.search(meta), _SOURCE.search(meta)
     published = report.published
     if date:

@@ -43,7 +43,9 @@ _PLACE = re.compile(  # a name (after a space or a role word) — separator — 
 _AUTHOR_IN_META = re.compile(rf"(?:作者|记者)\s*[:：]\s*([{HAN}·]{{2,4}}(?:[、\s]+[{HAN}·]{{2,4}})*)")
 # a news agency's or paper's lead: 本报讯（记者 王小明 通讯员 李四）…, 新华社北京5月6日电（记者王小明、张三）…
 _ROLE_WORD = re.compile(r"(记者|通讯员|实习生)")
-_LEAD_BYLINE = re.compile(rf"^[^。！？，（(]{{0,24}}?[讯电]\s*[（(]([^（）()]*?{_ROLE_WORD.pattern}[^（）()]*)[）)]")
+_LEAD_BYLINE = re.compile(
+    rf"^[^。！？，（(]{{0,24}}?[讯电]\s*[（(]([^（）()]*?{_ROLE_WORD.pattern}[^（）()]*)[）)]"
+)
 
 
 def n_chars(text: pd.Series) -> pd.Series:

@@ -14,6 +14,9 @@ STAMP := $(VENV)/.deps-$(DEPS_HASH)
 MANIFEST ?= data/raw/manifest.csv
 OUT ?=
 STRICT ?=
+# Processes for the build and the notebook runner (`make figures JOBS=1`); default: the usable cores.
+JOBS ?=
+JOBS_ARG := $(if $(JOBS),--jobs $(JOBS),)
 
 .PHONY: help setup data figures test lint lab bench clean
 
@@ -35,10 +38,10 @@ $(STAMP): pyproject.toml requirements-lock.txt
 setup: $(STAMP) ## Create .venv with the pinned dependencies, the package and the Jupyter kernel
 
 data: $(STAMP) ## Build data/processed/ (or OUT/processed) from the manifest (cached on content hashes)
-	$(PY) -m helpers build --manifest "$(MANIFEST)" $(if $(OUT),--out "$(OUT)/processed") $(if $(STRICT),--strict)
+	$(PY) -m helpers build --manifest "$(MANIFEST)" $(if $(OUT),--out "$(OUT)/processed") $(if $(STRICT),--strict) $(JOBS_ARG)
 
 figures: data ## Execute every notebook headless; write figures/, build/notebooks/, build/html/ (or under OUT)
-	$(PY) -m helpers notebooks $(if $(OUT),--out "$(OUT)")
+	$(PY) -m helpers notebooks $(if $(OUT),--out "$(OUT)") $(JOBS_ARG)
 
 test: $(STAMP) ## Run the whole test suite
 	$(PY) -m pytest

@@ -11,6 +11,7 @@ import pytest
 
 from helpers.build import build
 from helpers.config import CODEBOOK, FIGURES_DIR, MANIFEST, PROCESSED_DIR, RAW_DIR
+from helpers.manifest import COLUMNS, read_manifest
 from helpers.outputs import LOCK, current
 from helpers.run_notebooks import Folders, run_all
 
@@ -119,3 +120,24 @@ def browser():
         browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def write_manifest():
+    """``write_manifest(folder, rows)``: a manifest in ``folder`` listing (report_id, source report_id,
+    region) rows, each a copy of a seed report; the files are copied beside it."""
+
+    def write_manifest(folder, rows: list[tuple[str, str, str]]):
+        """A manifest in ``folder`` listing (report_id, source report_id, region); files copied beside it."""
+        source = {r.report_id: r for r in read_manifest(MANIFEST)}
+        lines = [",".join(COLUMNS)]
+        for report_id, original, region in rows:
+            report = source[original]
+            (folder / report.path.name).write_bytes(report.path.read_bytes())
+            fields = {**report.__dict__, "report_id": report_id, "file": report.path.name, "region": region}
+            lines.append(",".join(str(fields[c]) for c in COLUMNS))
+        path = folder / "manifest.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    return write_manifest

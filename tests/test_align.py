@@ -94,3 +94,15 @@ def test_best_pairs_side_by_side(corpus):
     row = pairs[pairs.block_a == 24].iloc[0]
     assert "保税港务" in row.text_a and "老板电器" in row.text_b and "融合" in row.shared_terms.split("|")
     assert (pairs.report_b == ZJ).all()
+
+
+def test_null_of_a_large_corpus_samples_its_paragraphs(monkeypatch):
+    """Beyond NULL_SOURCES paragraphs each permutation finds the best matches of a seeded sample of that
+    many (here 4 of 12 paragraphs: 4 draws per permutation instead of 12)."""
+    docs = [[f"w{i}", f"w{i + 1}", f"u{i}"] for i in range(12)]
+    group = np.array(["A", "B"] * 6)
+    assert len(align.null_similarities(docs, group, ["A", "B"], n_perm=3, seed=1)) == 3 * 12
+    monkeypatch.setattr(align, "NULL_SOURCES", 4)
+    a = align.null_similarities(docs, group, ["A", "B"], n_perm=3, seed=1)
+    np.testing.assert_array_equal(a, align.null_similarities(docs, group, ["A", "B"], n_perm=3, seed=1))
+    assert len(a) == 3 * 4

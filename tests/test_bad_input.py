@@ -21,6 +21,7 @@ from helpers.__main__ import main
 from helpers.build import build
 from helpers.config import CODEBOOK, MANIFEST, RAW_DIR
 from helpers.errors import InputError
+from helpers.io import TableAppender
 from helpers.outputs import LOCK, POINTER, current
 from helpers.textio import read_text
 
@@ -217,17 +218,19 @@ def test_failing_stage_leaves_previous_outputs(project, hash_files, monkeypatch)
 
 
 def test_failing_write_of_the_third_table_leaves_previous_outputs(project, hash_files, monkeypatch):
+    """The per-report tables are written report by report (``TableAppender``): the third table fails."""
     manifest, out = project
     before = hash_files(out)
-    real_write, written = build_module.write_csv, []
+    real_append, written = TableAppender.append, []
 
-    def write_csv(frame, path):
-        if len(written) == 2:
-            raise OSError("disk full")
-        written.append(path.name)
-        return real_write(frame, path)
+    def append(self, name, frame):
+        if name not in written:
+            if len(written) == 2:
+                raise OSError("disk full")
+            written.append(name)
+        return real_append(self, name, frame)
 
-    monkeypatch.setattr(build_module, "write_csv", write_csv)
+    monkeypatch.setattr(TableAppender, "append", append)
     with pytest.raises(OSError, match="disk full"):
         build(manifest, out, CODEBOOK, force=True)
     assert len(written) == 2

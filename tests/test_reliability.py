@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 
 REPORT = "zhejiang_yongkang_2024"
 MARKER = "测试来源"  # the `source` every case's new build writes into reports.csv
-KILL_POINTS = [f"report:{REPORT}", "stage:themes", "table:tokens", "before-swap", "after-swap"]
+KILL_POINTS = [f"report:{REPORT}", "stage:theme_summary", "table:tokens", "before-swap", "after-swap"]
 
 
 def manifest_text(source: str = "") -> str:

@@ -10,26 +10,11 @@ import pytest
 
 from helpers import align, keyness
 from helpers.codebook import load_codebook
-from helpers.config import CODEBOOK, MANIFEST
-from helpers.manifest import COLUMNS, read_manifest
+from helpers.config import CODEBOOK
 from helpers.outputs import current
 
 build = importlib.import_module("helpers.build")  # the module (``helpers.build`` is also a function)
 ZJ, JS = "zhejiang_yongkang_2024", "jiangsu_suzhou_2023"
-
-
-def write_manifest(folder, rows: list[tuple[str, str, str]]):
-    """A manifest in ``folder`` listing (report_id, source report_id, region); files copied beside it."""
-    source = {r.report_id: r for r in read_manifest(MANIFEST)}
-    lines = [",".join(COLUMNS)]
-    for report_id, original, region in rows:
-        report = source[original]
-        (folder / report.path.name).write_bytes(report.path.read_bytes())
-        fields = {**report.__dict__, "report_id": report_id, "file": report.path.name, "region": region}
-        lines.append(",".join(str(fields[c]) for c in COLUMNS))
-    path = folder / "manifest.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def quiet_build(manifest):
@@ -40,17 +25,17 @@ def quiet_build(manifest):
 
 
 @pytest.fixture(scope="module")
-def one(tmp_path_factory):
+def one(tmp_path_factory, write_manifest):
     return quiet_build(write_manifest(tmp_path_factory.mktemp("one"), [(JS, JS, "Jiangsu")]))
 
 
 @pytest.fixture(scope="module")
-def three(tmp_path_factory):
+def three(tmp_path_factory, write_manifest):
     rows = [(ZJ, ZJ, "Zhejiang"), (JS, JS, "Jiangsu"), ("shanghai_copy", JS, "Shanghai")]
     return quiet_build(write_manifest(tmp_path_factory.mktemp("three"), rows))
 
 
-def test_one_report_builds_quietly_with_empty_comparisons(one, tmp_path, capsys):
+def test_one_report_builds_quietly_with_empty_comparisons(one, tmp_path, capsys, write_manifest):
     assert list(one["reports"].report_id) == [JS]
     assert one["keyness"].empty and list(one["keyness"].columns) == keyness.KEYNESS_COLUMNS
     assert one["alignment"].empty and list(one["alignment"].columns) == align.COLUMNS
@@ -104,11 +89,11 @@ def test_alignment_matches_only_other_regions(three):
     assert (twin.block_b == twin.block_a).all() and np.allclose(twin.similarity, 1)
 
 
-def test_progress_bars_only_for_many_reports(tmp_path, monkeypatch, capsys):
+def test_progress_bars_only_for_many_reports(tmp_path, monkeypatch, capsys, write_manifest):
     manifest = write_manifest(tmp_path, [(ZJ, ZJ, "Zhejiang"), (JS, JS, "Jiangsu")])
     build.build_frames(manifest, CODEBOOK)
     assert capsys.readouterr().err == ""
     monkeypatch.setattr(build, "PROGRESS_MIN_REPORTS", 2)
     build.build_frames(manifest, CODEBOOK)
     err = capsys.readouterr().err
-    assert "reading reports" in err and "stages" in err
+    assert "per-report stages" in err and "cross-report stages" in err

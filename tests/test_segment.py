@@ -1,5 +1,6 @@
 """Segmentation: user dictionary keeps domain terms and names whole, stopword decisions, tokens.csv."""
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -135,3 +136,83 @@ def test_tokens_table_is_deterministic(corpus):
     pd.testing.assert_frame_equal(first, second)
     on_disk = corpus["tokens"].astype({"token": str})
     pd.testing.assert_frame_equal(first.astype({"token": str}), on_disk, check_dtype=False)
+
+
+# Composed Chinese text (not from the seeds): domain terms, names jieba's HMM must find, numbers, quotes,
+# traditional characters and mixed punctuation.
+ENGINE_FIXTURES = [
+    "在两新党建工作中，某县非公企业党委书记王晓明表示：“要让党建引领发展，做到同频共振。”",
+    "截至去年年底，全市共建成党群服务中心312个，覆盖率达到97.5%，比上年提高了十二个百分点。",
+    "社會組織黨建工作座談會在會議中心舉行，與會代表圍繞「紅色引擎」交流經驗。",
+    "数字党建平台上线后，企业员工可以通过手机学习，未来工厂里的党员先锋岗成为一道风景线。",
+    "他说，5G技术和人工智能正在改变生产方式；老板电器、道日娜等名称应当整体切分。",
+]
+
+
+@pytest.fixture(scope="module")
+def engine_texts(block_texts):
+    return [*block_texts, *ENGINE_FIXTURES]
+
+
+def _cut_with(engine, texts):
+    segment.use(engine)
+    try:
+        return [segment.cut(t) for t in texts]
+    finally:
+        segment.use(segment.DEFAULT_ENGINE)
+
+
+def test_both_engines_give_the_same_tokens_on_chinese_text(engine_texts):
+    assert _cut_with("rjieba", engine_texts) == _cut_with("jieba", engine_texts)
+
+
+# Characters the two engines would treat differently without care: a user-dictionary entry written with
+# punctuation (jieba-rs cuts at the dot), unknown names in Extension A/B/G and compatibility ideographs
+# (jieba-rs's HMM finds words only in U+4E00–U+9FD5; the project's jieba takes every CJK ideograph).
+DOTTED_ENTRY = "社区·红帆驿 2000 nz"
+WIDE_FIXTURES = [
+    "街道推出社区·红帆驿服务点，党员轮流值守。",
+    "社区·红帆驿和党员·先锋岗都设在一楼。",  # one entry and one unknown dotted name
+    "党支部书记㐱㐲说，要把支部建在产业链上。",  # unknown Extension A name
+    "技术员𠀾𠁀和𰀀𰀁一起加班。",  # unknown Extension B and G names
+    "嚴格執行豈﨎制度。",  # compatibility ideographs
+    "罗伯特·清水在会上发言。",  # a dotted foreign name the dictionary does not have
+]
+
+
+def test_both_engines_give_the_same_tokens_with_dotted_entries_and_rare_characters(tmp_path):
+    user_dict = tmp_path / "userdict.txt"
+    user_dict.write_text(USER_DICT.read_text(encoding="utf-8") + DOTTED_ENTRY + "\n", encoding="utf-8")
+    segment.use_dictionaries(user_dict)
+    try:
+        rust, pure = _cut_with("rjieba", WIDE_FIXTURES), _cut_with("jieba", WIDE_FIXTURES)
+    finally:
+        segment.use_dictionaries()
+    assert "社区·红帆驿" in rust[0] and "社区·红帆驿" in rust[1]
+    assert rust == pure
+
+
+def test_engines_differ_only_on_hyphenated_ascii_runs():
+    """The documented difference: jieba-rs keeps letters/digits joined by hyphens whole."""
+    text = "会议于2024-11-11召开，编号ABC-123。"
+    rust, pure = _cut_with("rjieba", [text])[0], _cut_with("jieba", [text])[0]
+    assert "2024-11-11" in rust and "ABC-123" in rust
+    assert pure[pure.index("2024") : pure.index("2024") + 5] == ["2024", "-", "11", "-", "11"]
+
+
+def test_tokens_table_is_the_same_with_either_engine(corpus):
+    segment.use("jieba")
+    try:
+        pure = segment.tokens_table(corpus["sentences"])
+    finally:
+        segment.use(segment.DEFAULT_ENGINE)
+    pd.testing.assert_frame_equal(segment.tokens_table(corpus["sentences"]), pure)
+
+
+def test_unknown_engine_is_refused():
+    with pytest.raises(ValueError, match="unknown segmenter"):
+        segment.use("thulac")
+
+
+def test_build_records_its_segmenter(processed_dir):
+    assert json.loads((processed_dir / "build.json").read_text())["segmenter"] == "rjieba"

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import theme_rates, themes
+from helpers import pipeline, theme_rates, themes
 from helpers.codebook import REQUIRED_THEMES, load_codebook
 from helpers.config import CODEBOOK, MANIFEST
-from helpers.corpus import combine, read_report
+from helpers.corpus import read_report
 from helpers.errors import InputError
 from helpers.manifest import read_manifest
 
@@ -19,8 +19,9 @@ ZJ, JS = "zhejiang_yongkang_2024", "jiangsu_suzhou_2023"
 
 @pytest.fixture(scope="module")
 def frames():
-    corpus = combine([read_report(r) for r in read_manifest(MANIFEST)])
-    return corpus | themes.themes_stage(corpus, {"codebook": CODEBOOK})
+    corpus = pipeline.stack(read_report(r) for r in read_manifest(MANIFEST))
+    corpus |= themes.coding_stage(corpus, {"themes": load_codebook(CODEBOOK)})
+    return corpus | themes.theme_summary_stage(corpus, {"codebook": CODEBOOK})
 
 
 @pytest.fixture(scope="module")
@@ -105,9 +106,10 @@ def test_bad_yaml_is_one_input_error_with_the_line(tmp_path):
         load_codebook(path)
 
 
-def test_the_build_stage_reads_the_codebook_from_options(tmp_path, frames):
+def test_the_build_reads_the_codebook_from_options(tmp_path):
     edited = _mutate(_valid_entries(), "opening", include=["陶氏"])
-    result = themes.themes_stage(frames, {"codebook": _write(tmp_path, edited)})
+    pipeline.init_worker({"codebook": _write(tmp_path, edited), "segmenter": "rjieba"})
+    result = pipeline.stack(map(pipeline.process_report, read_manifest(MANIFEST)))
     opening = result["sentence_themes"].query("theme == 'opening'")
     assert set(opening.matched_terms) == {"陶氏"}
     bad = tmp_path / "bad" / "themes.yml"
@@ -115,7 +117,7 @@ def test_the_build_stage_reads_the_codebook_from_options(tmp_path, frames):
     shutil.copy(CODEBOOK, bad)
     bad.write_text(bad.read_text(encoding="utf-8").replace("      - 培养\n", "      - '培养('\n"))
     with pytest.raises(InputError, match="theme 'talent': field `include`"):
-        themes.themes_stage(frames, {"codebook": bad})
+        pipeline.init_worker({"codebook": bad, "segmenter": "rjieba"})
 
 
 # --- coding real sentences (expectations from reading the texts) ------------------------------------

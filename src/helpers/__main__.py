@@ -45,10 +45,19 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--codebook", type=Path, default=None, help="overrides the codebook")
     b.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     b.add_argument("--strict", action="store_true", help="stop at a report no reader can read")
+    b.add_argument(
+        "--segmenter",
+        choices=("rjieba", "jieba"),
+        default="rjieba",
+        help="rjieba: jieba-rs, fast (default); jieba: pure-Python jieba, the reference",
+    )
+    b.add_argument(
+        "--jobs", type=int, default=None, help="processes for the per-report stages (default: usable cores)"
+    )
     n = sub.add_parser("notebooks", help="execute every notebook headless; export figures and HTML")
     n.add_argument("--manifest", type=Path, default=None, help="build this corpus first (cached)")
     n.add_argument("--out", type=Path, default=None, help="output folder (see above)")
-    n.add_argument("--jobs", type=int, default=2, help="notebooks run in parallel (default 2)")
+    n.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: usable cores)")
     n.add_argument("--force", action="store_true", help="re-run notebooks even if nothing changed")
     for command in (b, n):  # `--debug` also after the command; SUPPRESS keeps a `--debug` given before it
         command.add_argument(
@@ -94,15 +103,19 @@ def _run(args: argparse.Namespace) -> None:
             force=args.force,
             strict=args.strict,
             lock_timeout=args.lock_timeout,
+            segmenter=args.segmenter,
+            jobs=args.jobs,
         )
         print(f"{'built' if built else 'up to date:'} {args.out}")
     else:
+        from .pipeline import usable_cores
         from .run_notebooks import run_all
 
         processed, figures, build_dir = output_dirs(args.out)
         if args.manifest is not None:
-            build(args.manifest, processed, lock_timeout=args.lock_timeout)
-        run_all(args.jobs, args.force, build_dir, processed, figures, lock_timeout=args.lock_timeout)
+            build(args.manifest, processed, lock_timeout=args.lock_timeout, jobs=args.jobs)
+        jobs = args.jobs or usable_cores()
+        run_all(jobs, args.force, build_dir, processed, figures, lock_timeout=args.lock_timeout)
 
 
 if __name__ == "__main__":

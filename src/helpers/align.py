@@ -27,10 +27,12 @@ then blocks), then group order, then rank:
 
 ``alignment_calibration.csv`` — one row: the ``threshold`` (the 95th percentile of best-match similarities
 under a permutation null that shuffles content tokens among paragraphs, ``N_PERMUTATIONS`` times), the
-``chance_rate`` of null best matches above it (≈ 0.05), and the ``observed_rate`` / ``n_counterparts`` of real
-rank-1 matches above it with the number ``expected_by_chance``. A counterpart is a reading aid: among
-n best matches, about 5% × n pass by chance, so only a rate well above the chance rate says the two
-texts share practices paragraph by paragraph.
+``chance_rate`` of null best matches above it (≈ 0.05; beyond ``NULL_SOURCES`` body paragraphs the null
+best matches of a seeded sample of that many paragraphs per permutation — the quantile needs draws, not
+every paragraph, and the null then costs time linear in the corpus), and the ``observed_rate`` /
+``n_counterparts`` of real rank-1 matches above it with the number ``expected_by_chance``. A counterpart is a
+reading aid: among n best matches, about 5% × n pass by chance, so only a rate well above the chance rate
+says the two texts share practices paragraph by paragraph.
 
 The full paragraph × paragraph matrix of two reports (for the heatmap) is computed on demand by
 :func:`similarity`, not stored. Similarities are computed from sparse vectors in row chunks of at most
@@ -48,6 +50,7 @@ from .config import SEED
 
 Frames = dict[str, pd.DataFrame]
 N_PERMUTATIONS = 20
+NULL_SOURCES = 2_000  # paragraphs whose null best matches are found per permutation (all when fewer)
 NULL_QUANTILE = 0.95
 MAX_DF = 0.3
 N_SHARED = 5
@@ -139,10 +142,11 @@ def shared_terms(x: sparse.csr_matrix, a: np.ndarray, b: np.ndarray, vocab: np.n
 
 
 def _matches(
-    x: sparse.csr_matrix, para_group: np.ndarray, groups: list[str], k: int
+    x: sparse.csr_matrix, para_group: np.ndarray, groups: list[str], k: int, only: np.ndarray | None = None
 ) -> tuple[np.ndarray, ...]:
-    """Paragraph a, group index r, rank, paragraph b and similarity of each paragraph's ``k`` best matches in
-    every other group, sorted by a, r, rank; similarities in sparse row chunks of ``CHUNK_CELLS`` pairs."""
+    """Paragraph a, group index r, rank, paragraph b and similarity of each paragraph's (or only those of
+    the paragraphs ``only``) ``k`` best matches in every other group, sorted by a, r, rank; similarities in
+    sparse row chunks of ``CHUNK_CELLS`` pairs."""
     found = []
     for r, group in enumerate(groups):
         targets = np.flatnonzero(para_group == group)
@@ -151,6 +155,8 @@ def _matches(
         xt = x[targets].T.tocsr()
         step = max(1, CHUNK_CELLS // len(targets))
         sources = np.flatnonzero(para_group != group)
+        if only is not None:
+            sources = np.intersect1d(sources, only)
         for start in range(0, len(sources), step):
             chunk = sources[start : start + step]
             sim = (x[chunk] @ xt).toarray()
@@ -177,7 +183,8 @@ def null_similarities(
     """Best-match similarities under the permutation null: the content tokens of all body paragraphs are
     shuffled among the paragraphs (each keeps its length, the corpus its vocabulary and frequencies, but
     which words share a paragraph is random), TF-IDF is refitted and every paragraph's best match in each
-    other group is found again; pooled over ``n_perm`` permutations (seeded)."""
+    other group is found again; pooled over ``n_perm`` permutations (seeded). Beyond ``NULL_SOURCES``
+    paragraphs, the best matches of a seeded sample of ``NULL_SOURCES`` of them, drawn afresh each time."""
     rng = np.random.default_rng(seed)
     lengths = np.array([len(d) for d in docs])
     pool = np.array([w for d in docs for w in d], dtype=object)
@@ -186,7 +193,8 @@ def null_similarities(
     for _ in range(n_perm):
         shuffled = [list(part) for part in np.split(rng.permutation(pool), bounds)]
         x, _ = _fit(shuffled)
-        sims.append(_matches(x, para_group, groups, 1)[4])
+        only = None if len(docs) <= NULL_SOURCES else rng.choice(len(docs), NULL_SOURCES, replace=False)
+        sims.append(_matches(x, para_group, groups, 1, only)[4])
     return np.concatenate(sims)
 
 

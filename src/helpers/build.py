@@ -1,8 +1,9 @@
 """The pipeline: manifest → every table in ``data/processed/``, cached on content hashes, atomic."""
 
 import hashlib
+import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -10,92 +11,127 @@ from tqdm import tqdm
 
 from . import provenance
 from .config import DICT_DIR, MANIFEST, PROCESSED_DIR, processed_dir
-from .corpus import combine, read_or_exclude
+from .corpus import EXCLUDED_COLUMNS
 from .errors import InputError, ReportExcluded
 from .faults import checkpoint
 from .inputs import corpus_inputs, record, sha256
-from .io import write_csv
+from .io import TableAppender, write_csv
 from .manifest import group_columns, read_manifest
 from .outputs import LOCK_TIMEOUT, OutputSet, current
 from .overrides import OVERRIDES
-from .segment import use_dictionaries
+from .pipeline import usable_cores
 
 BUILD_INFO = "build.json"  # what the tables were built from: inputs, grouping columns, every table's hash
 LEGACY_OUTPUTS = ("*.csv", "_inputs.sha256", BUILD_INFO)  # what releases before versioned folders wrote
+DEFAULT_SEGMENTER = "rjieba"  # = segment.DEFAULT_ENGINE (not imported here: segment loads jieba)
 Frames = dict[str, pd.DataFrame]
 Stage = Callable[[Frames, dict], Frames]
 PROGRESS_MIN_REPORTS = 20  # builds of fewer reports show no progress bars
+# What the cross-report stages read of the per-report tables, when those are written as they are produced:
+CROSS_REPORT_INPUTS = {"reports", "blocks", "sentences", "sentence_themes", "tokens", "excluded"}
+TOKEN_COUNTING_COLUMNS = ["report_id", "sentence_id", "token", "is_stopword"]  # of content tokens only
 
 
 def stages() -> list[Stage]:
-    """The stages after the corpus, in dependency order: each takes the tables so far (and the build
-    options) and returns new tables. Imported on first use: they load jieba, scipy and scikit-learn."""
+    """The cross-report stages, in dependency order, after the per-report ones of :mod:`helpers.pipeline`:
+    each takes every report's tables (and the build options) and returns new tables. Imported on first use:
+    they load scipy and scikit-learn."""
     from .align import alignment_stage
-    from .entities import entities_stage
     from .keyness import vocabulary_stage
     from .near_duplicates import duplicates_stage
-    from .numbers import numbers_stage
-    from .practices import practices_stage
-    from .segment import tokens_stage
-    from .themes import themes_stage
+    from .themes import theme_summary_stage
     from .validation import validation_stage
-    from .voices import voices_stage
 
     return [
-        tokens_stage,
         duplicates_stage,  # before the inference: a cluster of near-duplicates counts as one report
         vocabulary_stage,
-        themes_stage,
+        theme_summary_stage,
         validation_stage,  # the theme coding against the hand labels (inputs['labels'])
-        voices_stage,  # after themes (quotes carry sentence themes); entities use the speakers
-        practices_stage,
-        numbers_stage,
-        entities_stage,
         alignment_stage,
     ]
 
 
-def input_hash(manifest: Path, codebook: Path | None = None) -> str:
+def input_hash(manifest: Path, codebook: Path | None = None, segmenter: str = DEFAULT_SEGMENTER) -> str:
     """Hash of everything a build reads: manifest, overrides, reports, the input files it uses
-    (:mod:`helpers.inputs`), the project's other dictionaries, the package code."""
+    (:mod:`helpers.inputs`), the project's other dictionaries, the package code and the segmenter's name."""
     inputs = corpus_inputs(manifest, codebook)
     files = [manifest, Path(manifest).parent / OVERRIDES, *(r.path for r in read_manifest(manifest))]
     files += inputs.values()
     files += sorted(DICT_DIR.glob("*")) + sorted(Path(__file__).parent.rglob("*.py"))
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(segmenter.encode() + b"\0")
     for f in files:
         digest.update(str(f.name).encode() + b"\0" + (f.read_bytes() if f.is_file() else b"") + b"\0")
     return digest.hexdigest()
 
 
-def build_frames(manifest: Path = MANIFEST, codebook: Path | None = None, strict: bool = False) -> Frames:
-    """Compute every table in memory (nothing is written). Large builds show progress bars on stderr.
+def build_frames(
+    manifest: Path = MANIFEST,
+    codebook: Path | None = None,
+    strict: bool = False,
+    segmenter: str = DEFAULT_SEGMENTER,
+    jobs: int = 1,
+    write: Callable[[str, pd.DataFrame], None] | None = None,
+) -> Frames:
+    """Compute every table: the per-report stages with ``jobs`` processes (see :mod:`helpers.pipeline`), then
+    the cross-report ones. Large builds show progress bars on stderr.
+
+    Without ``write`` every table is returned (nothing is written). With ``write``, memory stays bounded:
+    each report's tables are passed to ``write(name, frame)`` as soon as the report is done, in manifest
+    order, and only what the cross-report stages read is kept (``CROSS_REPORT_INPUTS``; of ``tokens`` only
+    the content tokens' ``TOKEN_COUNTING_COLUMNS``); the tables returned are those plus the cross-report
+    ones and ``excluded`` (not passed to ``write``).
 
     ``codebook`` overrides the corpus folder's or the project's (see :mod:`helpers.inputs`). A report no
     reader can read is left out with a :class:`~helpers.errors.ReportExcluded` warning and listed in
     ``excluded`` (its ``file`` relative to the manifest's folder); with ``strict``, or when no report
     can be read, its InputError is raised.
     """
+    from .pipeline import map_reports, stack
+
     reports = read_manifest(manifest)
     quiet = len(reports) < PROGRESS_MIN_REPORTS
     inputs = corpus_inputs(manifest, codebook)
-    use_dictionaries(
-        inputs["userdict"], inputs["stopwords"]
-    )  # reading leaves out reports without content words
-    read = []
-    for report in tqdm(reports, "reading reports", unit="report", disable=quiet):
-        read.append(read_or_exclude(report, strict))
-        checkpoint(f"report:{report.report_id}")
-    frames = combine(read)
-    frames["excluded"] = _excluded(frames["excluded"], len(reports), Path(manifest).parent)
-    options = {"manifest": Path(manifest), "codebook": inputs["codebook"], "inputs": inputs}
-    bar = tqdm(stages(), "stages", unit="stage", disable=quiet)
+    options = {
+        "manifest": Path(manifest),
+        "codebook": inputs["codebook"],
+        "inputs": inputs,
+        "segmenter": segmenter,
+        "strict": strict,
+    }
+    parts = _reached(reports, map_reports(reports, options, jobs))
+    parts = tqdm(parts, "per-report stages", len(reports), unit="report", disable=quiet)
+    frames = stack(parts if write is None else _written(parts, write))
+    excluded = frames.get("excluded", pd.DataFrame(columns=EXCLUDED_COLUMNS))
+    frames["excluded"] = _excluded(excluded, len(reports), Path(manifest).parent)
+    bar = tqdm(stages(), "cross-report stages", unit="stage", disable=quiet)
     for stage in bar:
         name = stage.__name__.removesuffix("_stage")
         bar.set_postfix_str(name)
         frames |= stage(frames, options)
         checkpoint(f"stage:{name}")
     return frames
+
+
+def _reached(reports: list, parts: Iterable[Frames]) -> Iterator[Frames]:
+    """``parts`` as they come, passing the checkpoint ``report:<id>`` of each (see :mod:`helpers.faults`)."""
+    for report, part in zip(reports, parts, strict=True):
+        checkpoint(f"report:{report.report_id}")
+        yield part
+
+
+def _written(parts: Iterable[Frames], write: Callable[[str, pd.DataFrame], None]) -> Iterator[Frames]:
+    """Pass each report's tables to ``write`` and yield what the cross-report stages read of them."""
+    for part in parts:
+        for name, frame in part.items():
+            if name != "excluded":
+                write(name, frame)
+        kept = {name: frame for name, frame in part.items() if name in CROSS_REPORT_INPUTS}
+        if "tokens" in kept:
+            tokens = kept["tokens"]
+            tokens = tokens.loc[~tokens["is_stopword"], TOKEN_COUNTING_COLUMNS]
+            # one string object per distinct word, not one per occurrence
+            kept["tokens"] = tokens.assign(token=[sys.intern(t) for t in tokens["token"]])
+        yield kept
 
 
 def _excluded(excluded: pd.DataFrame, n_reports: int, folder: Path) -> pd.DataFrame:
@@ -136,36 +172,51 @@ def build(
     force: bool = False,
     strict: bool = False,
     lock_timeout: float = LOCK_TIMEOUT,
+    segmenter: str = DEFAULT_SEGMENTER,
+    jobs: int | None = None,
 ) -> bool:
     """Write every table to a new version of ``out`` unless it is up to date; return True if it built.
 
     ``build.json`` beside the tables records the manifest (path, sha256), the input files used (corpus
     folder or project defaults, :mod:`helpers.inputs`), the grouping columns (``region`` + the manifest's
-    extra columns), the inputs' hash, the coder, the segmentation engine, the package versions and every
-    table's sha256 (:mod:`helpers.provenance`). Up to date means: the inputs' hash is the recorded one and
-    every recorded table still exists unchanged. The new version becomes visible only when complete (one
-    atomic pointer swap, :mod:`helpers.outputs`), so a failed or killed build leaves the previous outputs
-    exactly as they were; one build at a time per ``out`` (a second waits up to ``lock_timeout`` s).
-    ``strict``: a report no reader can read stops the build (see :func:`build_frames`), also when the
-    tables are otherwise up to date.
+    extra columns), the inputs' hash, the coder, the ``segmenter`` (``rjieba``: jieba-rs, default; ``jieba``:
+    pure Python, the reference; see :mod:`helpers.segment`), the package versions and every table's sha256
+    (:mod:`helpers.provenance`). Up to date means: the inputs' hash is the recorded one and every recorded
+    table still exists unchanged. ``jobs``: processes for the per-report stages (default: the usable
+    cores); the tables are byte-identical whatever it is.
+
+    Each report's tables are written into the new version as soon as the report is done (memory holds only
+    what the cross-report statistics need, see :func:`build_frames`). The new version becomes visible only
+    when complete (one atomic pointer swap, :mod:`helpers.outputs`), so a failed or killed build leaves the
+    previous outputs exactly as they were; one build at a time per ``out`` (a second waits up to
+    ``lock_timeout`` s). ``strict``: a report no reader can read stops the build (see
+    :func:`build_frames`), also when the tables are otherwise up to date.
     """
     out = Path(out)
-    stamp = input_hash(Path(manifest), codebook)
+    stamp = input_hash(Path(manifest), codebook, segmenter)
+    jobs = usable_cores() if jobs is None else jobs
     with processed_set(out).locked(lock_timeout) as outputs:
         if not force and provenance.up_to_date(current(out), stamp, BUILD_INFO):
             if strict:
                 _refuse_excluded(current(out), manifest)
             return False
-        frames = build_frames(manifest, codebook, strict)
         with outputs.new_version() as folders:
-            for name, frame in frames.items():
-                write_csv(frame, folders[out] / f"{name}.csv")
+            per_report = TableAppender(folders[out])
+            frames = build_frames(manifest, codebook, strict, segmenter, jobs, write=per_report.append)
+            for name in sorted(per_report.tables):
                 checkpoint(f"table:{name}")
-            provenance.write(folders[out], build_record(Path(manifest), codebook, stamp), BUILD_INFO)
+            for name, frame in frames.items():
+                if name not in per_report.tables:
+                    write_csv(frame, folders[out] / f"{name}.csv")
+                    checkpoint(f"table:{name}")
+            info = build_record(Path(manifest), codebook, stamp, segmenter)
+            provenance.write(folders[out], info, BUILD_INFO)
     return True
 
 
-def build_record(manifest: Path, codebook: Path | None, stamp: str) -> dict:
+def build_record(
+    manifest: Path, codebook: Path | None, stamp: str, segmenter: str = DEFAULT_SEGMENTER
+) -> dict:
     """What made a processed version: the manifest and input files (with their hashes), the grouping
     columns, the hash of all inputs, the coder and the segmentation engine."""
     return record(manifest, corpus_inputs(manifest, codebook)) | {
@@ -173,7 +224,7 @@ def build_record(manifest: Path, codebook: Path | None, stamp: str) -> dict:
         "made_by": "python -m helpers build",
         "input_hash": stamp,
         "coder": "codebook rules (helpers.codebook)",
-        "segmenter": "jieba",
+        "segmenter": segmenter,
     }
 
 

@@ -4,7 +4,7 @@ import re
 
 import pandas as pd
 
-from .audit import LOG_COLUMNS, AuditLog
+from .audit import AuditLog
 from .chars import HAN
 from .errors import InputError
 from .manifest import AUTO, Report
@@ -87,7 +87,7 @@ def read_report(report: Report) -> dict[str, pd.DataFrame]:
     return {
         "reports": pd.DataFrame(
             [_report_row(report, blocks, sent_df) | how | {"encoding": encoding} | diagnostics(blocks, log)]
-        ),
+        )[REPORT_COLUMNS + list(report.extra)],  # the manifest's extra columns last
         "blocks": block_df,
         "sentences": sent_df,
         "normalization_log": log.frame(report.report_id),
@@ -185,23 +185,3 @@ def read_or_exclude(report: Report, strict: bool = False) -> dict[str, pd.DataFr
             fix = "name its `format` in the manifest, or see where it fails with --strict --debug"
             row = [report.report_id, str(report.path), problem, fix]
         return {"excluded": pd.DataFrame([row], columns=EXCLUDED_COLUMNS)}
-
-
-def combine(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
-    """Stack per-report tables in manifest order (``reports`` keeps the manifest's extra columns last);
-    a part may lack tables (an excluded report has only ``excluded``)."""
-    columns = {
-        "reports": REPORT_COLUMNS,
-        "blocks": BLOCK_COLUMNS,
-        "sentences": SENTENCE_COLUMNS,
-        "normalization_log": LOG_COLUMNS,
-        "excluded": EXCLUDED_COLUMNS,
-    }
-    stacked = {name: _stack([p[name] for p in parts if name in p], cols) for name, cols in columns.items()}
-    extra = [c for c in stacked["reports"].columns if c not in REPORT_COLUMNS]
-    columns["reports"] = REPORT_COLUMNS + extra
-    return {name: stacked[name][cols] for name, cols in columns.items()}
-
-
-def _stack(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)

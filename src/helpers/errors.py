@@ -19,6 +19,9 @@ class UserError(Exception):
         self.path, self.problem, self.fix = str(path), problem, fix
         super().__init__(f"{self.path}: {problem}. Fix: {fix}")
 
+    def __reduce__(self):  # pickled with its three fields, so a worker process can raise it in the parent
+        return type(self), (self.path, self.problem, self.fix)
+
 
 class InputError(UserError):
     """Bad input (a report, the manifest, the codebook …)."""

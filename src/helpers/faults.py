@@ -1,7 +1,7 @@
 """Test-only fault injection, switched on by environment variables (never set in normal use).
 
 ``HELPERS_KILL_AT=<point>`` makes the process kill itself (SIGKILL where it exists) when it reaches the
-named checkpoint, e.g. ``stage:themes`` (after that build stage), ``table:tokens`` (after writing that
+named checkpoint, e.g. ``stage:vocabulary`` (after that build stage), ``table:tokens`` (after writing that
 table), ``before-swap``/``after-swap`` (around the pointer swap), ``notebook:01_load_and_normalize`` (after
 the runner finished that notebook). ``HELPERS_FAIL_WRITE=<errno name>:<file name>`` makes writing that
 file fail as a full (``ENOSPC``) or read-only (``EROFS``) disk would. Kills and write failures are thus

@@ -1,7 +1,19 @@
-"""Word segmentation: a private jieba tokenizer with the project user dictionary, POS tags and stopwords.
+"""Word segmentation: jieba's algorithm with the project user dictionary, POS tags and stopwords.
 
 One segmentation serves every notebook: jieba's default cut (dictionary DAG + HMM for unknown words) with
-``data/dictionaries/userdict.txt`` loaded into a private ``jieba.Tokenizer`` (the global one is untouched).
+``data/dictionaries/userdict.txt`` loaded into a private tokenizer (the global one is untouched). Two engines
+run that algorithm on the same dictionary (jieba's ``dict.txt``), user dictionary and stopwords, chosen with
+:func:`use` (``python -m helpers build --segmenter``; recorded in ``build.json``):
+
+- ``rjieba`` (default): jieba-rs, the Rust port, through the ``rjieba`` binding (~30× faster; the user
+  dictionary is added entry by entry with ``add_word(word, freq, tag)``, its only loader);
+- ``jieba``: pure-Python jieba, the reference.
+
+They give the same tokens on Chinese text (tested): a text holding a character jieba-rs treats otherwise
+than the project's jieba (one written inside a user-dictionary entry such as ``红色·驿站``, or an ideograph
+outside U+4E00–U+9FD5, see below) is cut by pure jieba under either engine. Documented difference: jieba-rs
+keeps a run of ASCII letters/digits joined by hyphens whole (``2024-11-11``, ``ABC-123``) where jieba splits
+at each hyphen.
 POS tags come from the same dictionary posseg uses (jieba's ``dict.txt`` plus the user dictionary's tags);
 words the dictionary does not know are tagged by posseg's HMM tagger. ``tokens.csv`` and ``pos_tokens``
 therefore agree token for token. The decisions are documented in ``data/dictionaries/README.md``.
@@ -23,6 +35,7 @@ from pathlib import Path
 import jieba
 import jieba.posseg
 import pandas as pd
+import rjieba
 import stopwordsiso
 
 from .chars import HAN
@@ -30,6 +43,9 @@ from .config import DOMAIN_STOPWORDS, USER_DICT
 from .errors import InputError
 from .textio import read_text
 
+ENGINES = ("rjieba", "jieba")
+DEFAULT_ENGINE = "rjieba"
+RUST_HMM_HAN = "\u4e00-\u9fd5"  # ideographs jieba-rs's HMM joins into unknown words (jieba's own range)
 ENTRY = re.compile(r"(?P<word>\S+) (?P<freq>\d+) (?P<tag>[a-z]+)")
 # Arabic and Chinese numerals (with decimal point / percent): a token made only of these is a number.
 NUMERAL_CHARS = frozenset("0123456789０１２３４５６７８９.%％零〇一二三四五六七八九十百千万亿")
@@ -50,8 +66,10 @@ _dictionaries = {"user_dict": USER_DICT, "stopwords": DOMAIN_STOPWORDS}  # in us
 def use_dictionaries(user_dict: Path = USER_DICT, domain_stopwords: Path = DOMAIN_STOPWORDS) -> None:
     """Segment with these files from now on, in this process (a corpus folder's own, see
     :mod:`helpers.inputs`; the defaults are the project's): ``tokenize`` and ``pos_tokens`` use them."""
-    _dictionaries.update(user_dict=Path(user_dict), stopwords=Path(domain_stopwords))
-    _token.cache_clear()
+    chosen = {"user_dict": Path(user_dict), "stopwords": Path(domain_stopwords)}
+    if chosen != _dictionaries:  # the per-word cache stays warm while the files stay the same
+        _dictionaries.update(chosen)
+        _token.cache_clear()
 
 
 def dictionaries() -> tuple[Path, Path]:
@@ -90,14 +108,63 @@ def tokenizer(user_dict: Path = USER_DICT) -> jieba.Tokenizer:
     return tok
 
 
+def _inside_words(words: str) -> str:
+    """The characters written inside ``words`` that jieba's block pattern would cut at (e.g. ``·``)."""
+    return "".join(sorted({c for c in words if not re.match(rf"[{HAN}a-zA-Z0-9+#&._%-]", c)}))
+
+
 def _widen_han(words: str) -> None:
     """Make jieba's block patterns (cut, HMM, POS tagger) take every CJK ideograph plus the other
     characters written inside user-dictionary ``words`` (jieba reads these module globals at each cut)."""
-    extra = "".join(sorted({c for c in words if not re.match(rf"[{HAN}a-zA-Z0-9+#&._%-]", c)}))
-    han = HAN + re.escape(extra)
+    han = HAN + re.escape(_inside_words(words))
     jieba.re_han_default = re.compile(rf"([{han}a-zA-Z0-9+#&\._%\-]+)")
     jieba.posseg.re_han_internal = re.compile(rf"([{han}a-zA-Z0-9+#&\._]+)")
     jieba.posseg.re_han_detail = jieba.finalseg.re_han = re.compile(rf"([{HAN}]+)")
+
+
+@cache
+def rust_tokenizer(user_dict: Path = USER_DICT) -> rjieba.Jieba:
+    """jieba-rs with its bundled copy of jieba's ``dict.txt`` plus the project user dictionary."""
+    tok = rjieba.Jieba()
+    for word, freq, tag in read_user_dict(user_dict):
+        tok.add_word(word, freq, tag)
+    return tok
+
+
+_engine = DEFAULT_ENGINE
+
+
+def use(engine: str) -> None:
+    """Segment with ``engine`` (one of ``ENGINES``) from now on, in this process."""
+    global _engine
+    if engine not in ENGINES:
+        raise ValueError(f"unknown segmenter {engine!r}; choose one of {', '.join(ENGINES)}")
+    _engine = engine
+
+
+def engine() -> str:
+    """The segmenter in use (``use`` sets it)."""
+    return _engine
+
+
+@cache
+def _reference_only(user_dict: Path = USER_DICT) -> re.Pattern:
+    """Characters jieba-rs treats otherwise than the project's widened jieba (:func:`_widen_han`): those
+    written inside user-dictionary entries (jieba-rs cuts blocks at them, so ``红色·驿站`` could never
+    match) and CJK ideographs outside U+4E00–U+9FD5 (jieba-rs's HMM finds unknown words only there)."""
+    inside = re.escape(_inside_words("".join(word for word, _, _ in read_user_dict(user_dict))))
+    return re.compile(rf"(?![{RUST_HMM_HAN}])[{HAN}]" + (f"|[{inside}]" if inside else ""))
+
+
+def cut(text: str) -> list[str]:
+    """The words of ``text`` (whitespace included) by the engine in use, with the user dictionary in use.
+
+    With ``rjieba``, a text holding a character of :func:`_reference_only` (rare: a dotted entry, a name in
+    an Extension block) is cut by pure jieba, so both engines give the same tokens."""
+    user_dict = dictionaries()[0]
+    if _engine == "rjieba" and not _reference_only(user_dict).search(text):
+        return rust_tokenizer(user_dict).cut(text)
+    return tokenizer(user_dict).lcut(text)
 
 
 @cache
@@ -147,7 +214,7 @@ def tokenize(text: str) -> list[tuple[str, str, bool]]:
     Non-content = in a stopword list, or only punctuation/symbols, or only a number (Arabic or Chinese
     numerals). Single characters are *not* dropped by length: 党, 企 and 强 are content words.
     """
-    return [t for t in map(_token, tokenizer(dictionaries()[0]).cut(text)) if t]
+    return [t for t in map(_token, cut(text)) if t]
 
 
 def pos_tokens(text: str) -> list[tuple[str, str]]:

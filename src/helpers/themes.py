@@ -1,6 +1,7 @@
 """Theme coding of sentences, per-report and per-group theme rates (validation: ``helpers.validation``).
 
-Build outputs (stage :func:`themes_stage`):
+Build outputs (per-report stage :func:`coding_stage`: ``sentence_themes`` and ``theme_summary``; cross-report
+stage :func:`theme_summary_stage`: ``theme_rates``):
 
 ``sentence_themes.csv`` — one row per (sentence, theme) hit: ``report_id``, ``sentence_id``, ``sentence_key``
 (stable across re-builds, see :mod:`helpers.sentence_keys`), ``theme``,
@@ -44,17 +45,25 @@ def code_sentences(sentences: pd.DataFrame, themes: list[Theme]) -> pd.DataFrame
     return pd.DataFrame(rows, columns=CODED_COLUMNS)
 
 
-def themes_stage(frames: Frames, options: dict) -> Frames:
-    """Build stage: code every sentence with the codebook at ``options["codebook"]`` and summarise."""
-    themes = load_codebook(options["codebook"])
-    coded = code_sentences(frames["sentences"], themes)
-    theme_ids = [t.id for t in themes]
+def coding_stage(frames: Frames, options: dict) -> Frames:
+    """Per-report build stage: ``sentence_themes.csv``, the sentences coded with ``options["themes"]`` (the
+    loaded codebook), and the report's rows of ``theme_summary.csv`` (they depend on this report alone)."""
+    coded = code_sentences(frames["sentences"], options["themes"])
+    theme_ids = [t.id for t in options["themes"]]
     summary = summarize(frames["reports"], frames["sentences"], coded, theme_ids)
+    return {"sentence_themes": coded, "theme_summary": summary}
+
+
+def theme_summary_stage(frames: Frames, options: dict) -> Frames:
+    """Cross-report build stage: ``theme_rates.csv`` from every report's ``sentence_themes`` (themes of the
+    codebook at ``options["codebook"]``)."""
+    theme_ids = [t.id for t in load_codebook(options["codebook"])]
+    coded = frames["sentence_themes"]
     reports = representatives(frames["reports"], frames.get("near_duplicates"))
     groups = report_groups(reports, options.get("group_by", "region"))
     par = theme_rates.paragraph_counts(frames["sentences"], coded, theme_ids)
     rates = theme_rates.group_rates(par, groups, theme_ids)
-    return {"sentence_themes": coded, "theme_summary": summary, "theme_rates": rates}
+    return {"theme_rates": rates}
 
 
 def hit_matrix(sentences: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:

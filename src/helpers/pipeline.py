@@ -1,0 +1,125 @@
+"""The per-report stages, run report by report in this process or over a pool of worker processes.
+
+Every table up to the cross-report statistics is computed from one report alone (read, normalize, split,
+segment, code themes, voices, practices, numbers, entities): :func:`process_report` maps
+one manifest row to its tables. :func:`map_reports` applies it to every report, serially (``jobs=1``) or in a
+``concurrent.futures.ProcessPoolExecutor`` of ``jobs`` workers, and yields the results **in manifest order**,
+so what is built from them is byte-identical whatever ``jobs`` is. Each worker loads the segmenter and the
+codebook once (the pool's initializer); the pool works with the ``spawn`` start method (macOS, Windows).
+The first report that fails raises its error in the caller, exactly as the serial loop would.
+"""
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+
+from .codebook import load_codebook
+from .corpus import read_or_exclude
+from .manifest import Report
+
+Frames = dict[str, pd.DataFrame]
+Stage = Callable[[Frames, dict], Frames]
+CHUNK_REPORTS = 8  # reports sent to a worker at once: fewer round trips, results still in order
+
+
+def usable_cores() -> int:
+    """The cores this process may use: the affinity mask (``os.sched_getaffinity``; Python 3.13's
+    ``os.process_cpu_count``) capped by a Linux cgroup v2 CPU quota (``cpu.max``), not the host's count."""
+    if hasattr(os, "process_cpu_count"):
+        cores = os.process_cpu_count()
+    elif hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count()
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()
+        if quota != "max":
+            cores = min(cores or 1, max(1, int(quota) // int(period)))
+    except (OSError, ValueError):
+        pass
+    return max(1, cores or 1)
+
+
+def report_stages() -> list[Stage]:
+    """The stages computed from one report's tables, in dependency order (imported on first use: they load
+    jieba). Each takes the report's tables so far and the options and returns new tables."""
+    from .entities import entities_stage
+    from .numbers import numbers_stage
+    from .practices import practices_stage
+    from .segment import tokens_stage
+    from .themes import coding_stage
+    from .voices import voices_stage
+
+    return [
+        tokens_stage,
+        coding_stage,
+        voices_stage,  # after coding (quotes carry sentence themes); entities use the speakers
+        practices_stage,
+        numbers_stage,
+        entities_stage,
+    ]
+
+
+_context: dict = {}  # this process's loaded segmenter, codebook and stages (set by ``init_worker``)
+
+
+def init_worker(options: dict) -> None:
+    """Load what every report needs once per process: the segmenter, the codebook and the stages."""
+    from . import segment
+
+    segment.use(options["segmenter"])
+    if "inputs" in options:  # a corpus folder's own dictionaries (see helpers.inputs)
+        segment.use_dictionaries(options["inputs"]["userdict"], options["inputs"]["stopwords"])
+    segment.pos_tokenizer(segment.dictionaries()[0])  # the tag table loads here, not in the first report
+    _context.update(options, themes=load_codebook(options["codebook"]), stages=report_stages())
+
+
+def process_report(report: Report) -> Frames:
+    """Every per-report table of ``report`` (after ``init_worker`` in this process); only ``excluded`` for
+    a report no reader can read (see :func:`helpers.corpus.read_or_exclude`; ``strict`` raises instead)."""
+    frames = read_or_exclude(report, _context.get("strict", False))
+    if "excluded" in frames:
+        return frames
+    for stage in _context["stages"]:
+        frames |= stage(frames, _context)
+    return frames
+
+
+def map_reports(reports: list[Report], options: dict, jobs: int = 1) -> Iterator[Frames]:
+    """``process_report`` of every report, in manifest order, with ``jobs`` processes (1: this one).
+
+    ``options``: ``segmenter`` (engine name), ``codebook`` (path). The pool uses multiprocessing's default
+    start method. It stops at the first error, which is raised here.
+    """
+    if jobs <= 1 or len(reports) <= 1:
+        init_worker(options)
+        yield from map(process_report, reports)
+        return
+    with ProcessPoolExecutor(min(jobs, len(reports)), initializer=init_worker, initargs=(options,)) as pool:
+        try:
+            yield from pool.map(process_report, reports, chunksize=_chunksize(len(reports), jobs))
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+
+def _chunksize(n_reports: int, jobs: int) -> int:
+    """Chunks small enough that every worker gets several (load balance), at most ``CHUNK_REPORTS``."""
+    return max(1, min(CHUNK_REPORTS, n_reports // (4 * jobs)))
+
+
+def stack(parts: Iterable[Frames]) -> Frames:
+    """Concatenate per-report tables, table by table, in the order given (empty parts do not change the
+    column types)."""
+    tables: dict[str, list[pd.DataFrame]] = {}
+    for part in parts:
+        for name, frame in part.items():
+            tables.setdefault(name, []).append(frame)
+    return {name: _concat(frames) for name, frames in tables.items()}
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    filled = [f for f in frames if len(f)] or frames[:1]
+    return pd.concat(filled, ignore_index=True)

@@ -1,0 +1,106 @@
+"""The parallel build: byte-identical outputs whatever ``--jobs`` is (fork and spawn), the usable cores, and
+the first failing report stopping the build with the serial build's one line."""
+
+import multiprocessing
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from helpers import pipeline
+from helpers.build import build, build_frames
+from helpers.io import write_csv
+from helpers.outputs import current
+
+ZJ, JS = "zhejiang_yongkang_2024", "jiangsu_suzhou_2023"
+COPIES = 3  # six reports: more than one chunk per worker, several per region
+
+
+@pytest.fixture(scope="module")
+def six(tmp_path_factory, write_manifest):
+    folder = tmp_path_factory.mktemp("six")
+    seeds = [(ZJ, "Zhejiang"), (JS, "Jiangsu")]
+    return write_manifest(
+        folder, [(f"{seed}_{i}", seed, region) for i in range(COPIES) for seed, region in seeds]
+    )
+
+
+@pytest.fixture(scope="module")
+def serial_out(six, tmp_path_factory):
+    out = tmp_path_factory.mktemp("serial") / "processed"
+    build(six, out, force=True, jobs=1)
+    return out
+
+
+@pytest.fixture(scope="module")
+def serial(serial_out, hash_files):
+    return hash_files(serial_out)
+
+
+def test_two_jobs_give_byte_identical_outputs(six, serial, tmp_path, hash_files):
+    build(six, tmp_path / "out", force=True, jobs=2)
+    assert hash_files(tmp_path / "out") == serial
+
+
+def test_spawned_workers_give_byte_identical_outputs(six, serial, tmp_path, hash_files, monkeypatch):
+    """The start method of macOS and Windows: workers import everything afresh (no inherited state)."""
+    spawn = multiprocessing.get_context("spawn")
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", partial(ProcessPoolExecutor, mp_context=spawn))
+    build(six, tmp_path / "out", force=True, jobs=2)
+    assert hash_files(tmp_path / "out") == serial
+
+
+def test_usable_cores_follow_the_affinity_mask():
+    cores = pipeline.usable_cores()
+    assert 1 <= cores <= (len(pipeline.os.sched_getaffinity(0)) if sys.platform == "linux" else cores)
+
+
+def test_first_failing_report_stops_the_pool_with_the_serial_line(six, serial_out, tmp_path, hash_files):
+    """A binary file as the fourth of six reports under ``--strict``: the same single line and exit code with
+    --jobs 1 and 2 (the CLI as a subprocess), previous outputs untouched."""
+    lines = six.read_text(encoding="utf-8").splitlines()
+    fields = lines[4].split(",")
+    fields[1] = "broken.txt"
+    lines[4] = ",".join(fields)
+    manifest = six.parent / "manifest_broken.csv"
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (six.parent / "broken.txt").write_bytes(bytes(range(256)) * 40)
+    out = shutil.copytree(serial_out, tmp_path / "processed")
+    before = hash_files(out)
+    command = [
+        sys.executable,
+        "-m",
+        "helpers",
+        "build",
+        "--manifest",
+        str(manifest),
+        "--out",
+        str(out),
+        "--strict",
+    ]
+    runs = [
+        subprocess.run([*command, "--jobs", jobs], capture_output=True, text=True, timeout=300)
+        for jobs in ("1", "2")
+    ]
+    assert runs[0].returncode == runs[1].returncode == 2
+    assert runs[0].stderr == runs[1].stderr
+    assert runs[1].stderr.count("\n") == 1 and "broken.txt" in runs[1].stderr and "binary" in runs[1].stderr
+    assert hash_files(out) == before
+
+
+def test_tables_written_report_by_report_equal_the_tables_in_memory(six, serial_out, hash_files):
+    """The build writes each report's tables as the report finishes and keeps only what the cross-report
+    statistics read: every file is byte-identical to the whole table computed in memory, written at once."""
+    frames = build_frames(six, jobs=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, frame in frames.items():
+            write_csv(frame, Path(tmp) / f"{name}.csv")
+        in_memory = hash_files(Path(tmp))
+    written = hash_files(current(serial_out))
+    written = {name: digest for name, digest in written.items() if name.endswith(".csv")}
+    assert written == in_memory

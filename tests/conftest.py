@@ -14,6 +14,7 @@ from helpers.config import CODEBOOK, FIGURES_DIR, MANIFEST, PROCESSED_DIR, RAW_D
 from helpers.manifest import COLUMNS, read_manifest
 from helpers.outputs import LOCK, current
 from helpers.run_notebooks import Folders, run_all
+from helpers.store import table_files
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
@@ -47,10 +48,12 @@ def processed_dir(processed_root) -> Path:
 
 @pytest.fixture(scope="session")
 def corpus(processed_dir) -> dict[str, pd.DataFrame]:
-    """The built CSVs as DataFrames (text kept as text: no NA parsing)."""
+    """The built tables as DataFrames (CSV text kept as text: no NA parsing; Parquet as typed)."""
     return {
-        p.stem: pd.read_csv(p, dtype={"text": str, "raw_lines": str}, keep_default_na=False)
-        for p in sorted(processed_dir.glob("*.csv"))
+        p.stem: pd.read_parquet(p)
+        if p.suffix == ".parquet"
+        else pd.read_csv(p, dtype={"text": str, "raw_lines": str}, keep_default_na=False)
+        for p in table_files(processed_dir)
     }
 
 

@@ -21,8 +21,8 @@ from helpers.__main__ import main
 from helpers.build import build
 from helpers.config import CODEBOOK, MANIFEST, RAW_DIR
 from helpers.errors import InputError
-from helpers.io import TableAppender
 from helpers.outputs import LOCK, POINTER, current
+from helpers.store import TableAppender
 from helpers.textio import read_text
 
 build_module = importlib.import_module("helpers.build")  # `helpers.build` the attribute is the function
@@ -184,7 +184,7 @@ def test_utf8_bom_is_accepted_with_the_same_tables(
     manifest, out = write_case(tmp_path, processed_root, manifest, files)
     assert main(["build", "--manifest", str(manifest), "--out", str(out)]) == 0
     assert capsys.readouterr().out.startswith("built")
-    for table in ("reports.csv", "blocks.csv", "sentences.csv", "normalization_log.csv"):
+    for table in ("reports.csv", "blocks.csv", "sentences.parquet", "normalization_log.csv"):
         assert (current(out) / table).read_bytes() == (current(processed_root) / table).read_bytes(), table
 
 

@@ -409,7 +409,13 @@ def test_data_readme_records_the_raw_hashes():
 def test_two_builds_are_byte_identical(processed_dir, tmp_path, hash_files):
     again = tmp_path / "processed"
     build(MANIFEST, again, CODEBOOK, force=True)
-    first = {k: v for k, v in hash_files(processed_dir).items() if k.endswith(".csv")}
-    second = {k: v for k, v in hash_files(current(again)).items() if k.endswith(".csv")}
-    assert {"reports.csv", "blocks.csv", "sentences.csv", "normalization_log.csv"} <= set(first)
+    first = {k: v for k, v in hash_files(processed_dir).items() if k.endswith((".csv", ".parquet"))}
+    second = {k: v for k, v in hash_files(current(again)).items() if k.endswith((".csv", ".parquet"))}
+    assert {
+        "reports.csv",
+        "blocks.csv",
+        "sentences.parquet",
+        "tokens.parquet",
+        "normalization_log.csv",
+    } <= set(first)
     assert second == first

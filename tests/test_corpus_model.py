@@ -17,6 +17,7 @@ from helpers.errors import InputError
 from helpers.manifest import MISSING, GroupWarning, read_manifest
 from helpers.outputs import current
 from helpers.segment import tokenize, tokens_stage, use_dictionaries
+from helpers.store import read_table, table_path
 
 build = importlib.import_module("helpers.build")  # the module (``helpers.build`` is also a function)
 SEED_NAMES = ("浙江", "江苏", "永康", "苏州", "Zhejiang", "Jiangsu")
@@ -97,7 +98,7 @@ def test_build_records_its_manifest_and_the_corpus_folders_own_input_files(corpu
     assert used["codebook"] == ("corpus folder", str((corpus_folder.parent / "themes.yml").resolve()))
     assert used["stopwords"][0] == used["labels"][0] == "project"
     assert info["group_columns"] == ["region", "year", "level"]
-    assert word in set(build.read_table(current(out) / "tokens.csv").token)
+    assert word in set(read_table(table_path(current(out), "tokens")).token)
 
 
 def test_notebooks_read_the_processed_folder_and_never_rebuild_it(corpus_folder, tmp_path, hash_files):

@@ -166,7 +166,7 @@ def test_two_builds_at_once_one_waits_and_both_succeed(base, tmp_path, hash_file
 
 
 @pytest.mark.parametrize(
-    ("fault", "problem"), [("ENOSPC:tokens.csv", "disk full"), ("EROFS:CURRENT", "read-only")]
+    ("fault", "problem"), [("ENOSPC:tokens.parquet", "disk full"), ("EROFS:CURRENT", "read-only")]
 )
 def test_full_or_read_only_disk_gets_one_line_and_leaves_outputs(base, tmp_path, hash_files, fault, problem):
     manifest, out = case(base, tmp_path / "c")
@@ -183,7 +183,7 @@ def test_deleted_or_edited_table_is_rebuilt(base, tmp_path):
     manifest, out = case(base, tmp_path / "c")
     manifest.write_text(manifest_text(), encoding="utf-8")  # the inputs of the base build
     assert build(manifest, out, CODEBOOK) is False
-    (current(out) / "tokens.csv").unlink()
+    (current(out) / "tokens.parquet").unlink()
     assert build(manifest, out, CODEBOOK) is True
     with open(current(out) / "keyness.csv", "a", encoding="utf-8") as f:
         f.write("edited\n")

@@ -20,6 +20,7 @@ from helpers.__main__ import main
 from helpers.config import DATA_DIR, PROJ_ROOT, USER_DICT
 from helpers.outputs import LOCK, current
 from helpers.segment import read_user_dict
+from helpers.store import table_path
 from helpers.textio import UTF8_BOM
 
 CASES = Path(__file__).parent / "cases"
@@ -54,7 +55,11 @@ def run_build(manifest: Path, out: Path, src: Path = PROJ_ROOT / "src") -> subpr
 
 
 def table(out: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(current(out) / f"{name}.csv", dtype=str, keep_default_na=False)
+    """Table ``name`` as text, in whichever format it is stored (the cases name tables by their CSV names)."""
+    path = table_path(current(out), name)
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path).astype(str)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def rows(out: Path, name: str, report: str) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Cross-report correspondence: which body paragraphs of one report resemble which of another.
 
 Paragraphs are the ``body`` blocks of ``blocks.csv``. Each is a TF-IDF vector over the project's content
-tokens (``tokens.csv``: jieba with the user dictionary, stopwords, punctuation and numbers
+tokens (``tokens.parquet``: jieba with the user dictionary, stopwords, punctuation and numbers
 removed), fitted on the body paragraphs of all reports, with sublinear tf (1 + log tf), smoothed idf
 ln((1 + n) / (1 + df)) + 1 and L2 normalisation (scikit-learn ``TfidfVectorizer``); similarity is the cosine
 (the dot product of the normalised vectors). Words used in more than ``MAX_DF`` (30%) of all body paragraphs

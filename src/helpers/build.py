@@ -15,11 +15,11 @@ from .corpus import EXCLUDED_COLUMNS
 from .errors import InputError, ReportExcluded
 from .faults import checkpoint
 from .inputs import corpus_inputs, record, sha256
-from .io import TableAppender, write_csv
 from .manifest import group_columns, read_manifest
 from .outputs import LOCK_TIMEOUT, OutputSet, current
 from .overrides import OVERRIDES
 from .pipeline import usable_cores
+from .store import TableAppender, read_table, table_files, table_path, write_table
 
 BUILD_INFO = "build.json"  # what the tables were built from: inputs, grouping columns, every table's hash
 LEGACY_OUTPUTS = ("*.csv", "_inputs.sha256", BUILD_INFO)  # what releases before versioned folders wrote
@@ -154,7 +154,8 @@ def _relative(path: Path, folder: Path) -> str:
 
 def _refuse_excluded(out: Path, manifest: Path) -> None:
     """Under ``strict``, an up-to-date build that left reports out is refused as a fresh build would be."""
-    excluded = read_table(out / "excluded.csv") if (out / "excluded.csv").is_file() else []
+    path = table_path(out, "excluded")
+    excluded = read_table(path) if path.is_file() else []
     if len(excluded):
         first = excluded.iloc[0]
         raise InputError(Path(manifest).parent / first.file, first.problem, first.fix)
@@ -201,13 +202,13 @@ def build(
                 _refuse_excluded(current(out), manifest)
             return False
         with outputs.new_version() as folders:
-            per_report = TableAppender(folders[out])
-            frames = build_frames(manifest, codebook, strict, segmenter, jobs, write=per_report.append)
+            with TableAppender(folders[out]) as per_report:
+                frames = build_frames(manifest, codebook, strict, segmenter, jobs, write=per_report.append)
             for name in sorted(per_report.tables):
                 checkpoint(f"table:{name}")
             for name, frame in frames.items():
                 if name not in per_report.tables:
-                    write_csv(frame, folders[out] / f"{name}.csv")
+                    write_table(frame, folders[out], name)
                     checkpoint(f"table:{name}")
             info = build_record(Path(manifest), codebook, stamp, segmenter)
             provenance.write(folders[out], info, BUILD_INFO)
@@ -273,12 +274,4 @@ def _read_tables(folder: Path) -> Frames:
             stacklevel=3,
         )
     text = {"reports": info["group_columns"]}
-    return {p.stem: read_table(p, text.get(p.stem, ())) for p in sorted(version.glob("*.csv"))}
-
-
-def read_table(path: Path, text_columns=()) -> pd.DataFrame:
-    """A processed CSV: empty cells are NaN in numeric columns, "" in text columns (no other NA strings);
-    ``text_columns`` stay text even when they look numeric (grouping values such as a year)."""
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=dict.fromkeys(text_columns, str))
-    text = frame.select_dtypes(exclude=["number", "bool"]).columns
-    return frame.astype({c: str for c in text}).fillna({c: "" for c in text})
+    return {p.stem: read_table(p, text.get(p.stem, ())) for p in table_files(version)}

@@ -81,7 +81,7 @@ def entities_table(
     sentences: pd.DataFrame, speakers: pd.DataFrame | None = None, tokens: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Entity counts per report (columns in the module docstring); ``speakers`` has report_id, speaker;
-    ``tokens`` (``tokens.csv``: report_id, token, pos — the segmentation of these sentences) saves
+    ``tokens`` (``tokens.parquet``: report_id, token, pos — the segmentation of these sentences) saves
     segmenting them again."""
     names = {} if speakers is None else speakers.groupby("report_id", sort=False).speaker.agg(list).to_dict()
     if tokens is not None:

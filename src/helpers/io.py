@@ -32,29 +32,6 @@ def write_text(path: Path, text: str) -> Path:
     return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
 
 
-class TableAppender:
-    """Writes tables into ``folder`` part by part: ``append(name, frame)`` adds ``frame``'s rows to
-    ``name.csv`` (the header with the first part), in the format of :func:`write_csv`, so the file is
-    byte-identical to ``write_csv`` of the parts concatenated. Not atomic by itself: write into a temp
-    folder that replaces the real one when complete. ``tables``: the names written so far."""
-
-    def __init__(self, folder: Path):
-        self.folder, self.tables = Path(folder), set()
-
-    def append(self, name: str, frame: pd.DataFrame) -> None:
-        first, path = name not in self.tables, self.folder / f"{name}.csv"
-        self.tables.add(name)
-        check_write(path)
-        frame.to_csv(
-            path,
-            mode="w" if first else "a",
-            header=first,
-            index=False,
-            encoding="utf-8-sig" if first else "utf-8",  # one byte-order mark, at the start
-            lineterminator="\n",
-        )
-
-
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
     """Write a CSV with a stable format (no index, LF endings), atomically, in UTF-8 with a byte-order mark:
     the BOM makes Excel in a Chinese (or any) locale read it as UTF-8 instead of the ANSI code page."""

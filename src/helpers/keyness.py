@@ -1,6 +1,6 @@
 """Vocabulary and keyness: which content terms each group of reports uses more than the other groups.
 
-Counting unit: *content tokens* of ``tokens.csv`` (``is_stopword`` False, i.e. not a stopword, not
+Counting unit: *content tokens* of ``tokens.parquet`` (``is_stopword`` False, i.e. not a stopword, not
 punctuation, not a number). Every total below is a count of content tokens, so frequency table and keyness
 table share one denominator.
 
@@ -84,7 +84,7 @@ def count_matrix(tokens: pd.DataFrame, groups: pd.Series | None = None) -> pd.Da
 def frequency_table(tokens: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """Per report and term: ``count``, ``rate_per_10k`` content tokens and ``paragraphs`` containing it.
 
-    A paragraph is a body block (``block_id`` of ``sentences.csv``). Sorted by report (corpus order),
+    A paragraph is a body block (``block_id`` of ``sentences.parquet``). Sorted by report (corpus order),
     count descending, term.
     """
     ct = content(tokens).merge(sentences[["report_id", "sentence_id", "block_id"]], how="left")

@@ -9,7 +9,7 @@ def kwic(term: str, tokens: pd.DataFrame, window: int = 15) -> pd.DataFrame:
     """Occurrences of ``term`` as a whole token (so 党 does not match inside 党建), in corpus order.
 
     ``left``/``right`` hold up to ``window`` characters of the same report on each side (context may cross
-    sentence boundaries). ``tokens`` is ``tokens.csv`` (or any subset of it).
+    sentence boundaries). ``tokens`` is ``tokens.parquet`` (or any subset of it).
     """
     rows = []
     for report, group in tokens.groupby("report_id", sort=False):

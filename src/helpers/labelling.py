@@ -387,11 +387,12 @@ def run(args) -> int:
             f"rules frozen: {freeze(themes, args.validation_dir)}; labels imported from now on are held out"
         )
     elif args.action == "export":
-        from .build import build, read_table
+        from .build import build
         from .outputs import current
+        from .store import read_table, table_path
 
         build(args.manifest, args.processed, args.codebook)
-        sentences = read_table(current(Path(args.processed)) / "sentences.csv")
+        sentences = read_table(table_path(current(Path(args.processed)), "sentences"))
         chosen = [r for r in args.reports.split(",") if r]
         unknown = sorted(set(chosen) - set(sentences.report_id))
         if unknown:

@@ -82,7 +82,7 @@ def cooccurrence_network(
     n_edges: int = N_EDGES,
     min_count: int = MIN_COUNT,
 ) -> Network:
-    """The network of ``tokens`` (``tokens.csv`` rows, e.g. of one group's reports only).
+    """The network of ``tokens`` (``tokens.parquet`` rows, e.g. of one group's reports only).
 
     ``distinctive``: :func:`distinctive_groups` output for node colours (None: no group). See the module
     docstring for the rules; an empty :class:`Network` when no pair of kept terms shares a sentence.

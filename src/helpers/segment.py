@@ -15,7 +15,7 @@ outside U+4E00–U+9FD5, see below) is cut by pure jieba under either engine. Do
 keeps a run of ASCII letters/digits joined by hyphens whole (``2024-11-11``, ``ABC-123``) where jieba splits
 at each hyphen.
 POS tags come from the same dictionary posseg uses (jieba's ``dict.txt`` plus the user dictionary's tags);
-words the dictionary does not know are tagged by posseg's HMM tagger. ``tokens.csv`` and ``pos_tokens``
+words the dictionary does not know are tagged by posseg's HMM tagger. ``tokens.parquet`` and ``pos_tokens``
 therefore agree token for token. The decisions are documented in ``data/dictionaries/README.md``.
 
 jieba cuts text into blocks with a module-level "Han" pattern (U+4E00–U+9FD5 plus a few ASCII signs) before it
@@ -240,7 +240,7 @@ def tokens_table(sentences: pd.DataFrame) -> pd.DataFrame:
 
 
 def tokens_stage(frames: dict[str, pd.DataFrame], options: dict) -> dict[str, pd.DataFrame]:
-    """Build stage: ``tokens.csv`` from ``sentences``, with the dictionaries in ``options["inputs"]``."""
+    """Build stage: ``tokens.parquet`` from ``sentences``, with the dictionaries in ``options["inputs"]``."""
     if "inputs" in options:
         use_dictionaries(options["inputs"]["userdict"], options["inputs"]["stopwords"])
     return {"tokens": tokens_table(frames["sentences"])}

@@ -3,8 +3,8 @@
 Build outputs (per-report stage :func:`coding_stage`: ``sentence_themes`` and ``theme_summary``; cross-report
 stage :func:`theme_summary_stage`: ``theme_rates``):
 
-``sentence_themes.csv`` — one row per (sentence, theme) hit: ``report_id``, ``sentence_id``, ``sentence_key``
-(stable across re-builds, see :mod:`helpers.sentence_keys`), ``theme``,
+``sentence_themes.parquet`` — one row per (sentence, theme) hit: ``report_id``, ``sentence_id``,
+``sentence_key`` (stable across re-builds, see :mod:`helpers.sentence_keys`), ``theme``,
 ``matched_terms`` (the distinct matched strings, ``|``-joined, in order of appearance) and ``n_hits``
 (number of non-vetoed matches in the sentence; overlapping matches of several patterns count once).
 
@@ -46,8 +46,9 @@ def code_sentences(sentences: pd.DataFrame, themes: list[Theme]) -> pd.DataFrame
 
 
 def coding_stage(frames: Frames, options: dict) -> Frames:
-    """Per-report build stage: ``sentence_themes.csv``, the sentences coded with ``options["themes"]`` (the
-    loaded codebook), and the report's rows of ``theme_summary.csv`` (they depend on this report alone)."""
+    """Per-report build stage: ``sentence_themes.parquet``, the sentences coded with ``options["themes"]``
+    (the loaded codebook), and the report's rows of ``theme_summary.csv`` (they depend on this report
+    alone)."""
     coded = code_sentences(frames["sentences"], options["themes"])
     theme_ids = [t.id for t in options["themes"]]
     summary = summarize(frames["reports"], frames["sentences"], coded, theme_ids)

@@ -67,8 +67,8 @@ def topic_documents(
     """One row per modelled sentence: ``report_id``, ``sentence_id``, ``group``, ``block_id`` (its
     paragraph), ``words`` (tuple of terms).
 
-    ``tokens``, ``sentences``: ``tokens.csv`` and ``sentences.csv`` rows; ``groups``: the group of each
-    report (a report without one is in ``MISSING``). See the module docstring for the vocabulary,
+    ``tokens``, ``sentences``: rows of ``tokens.parquet`` and ``sentences.parquet``; ``groups``: the group of
+    each report (a report without one is in ``MISSING``). See the module docstring for the vocabulary,
     ``MIN_WORDS`` and the ``max_docs`` sample.
     """
     ct = content(tokens)

@@ -1,0 +1,162 @@
+"""How each processed table is stored: the large tables as Parquet, the ones a person opens in a spreadsheet
+as CSV (``data/README.md`` says which is which).
+
+Parquet tables (``PARQUET_SCHEMAS``: one row per sentence, token or sentence-theme hit, the tables that grow
+with every character of the corpus) are written with pyarrow in a fixed layout: the columns and Arrow types of
+their schema, no pandas metadata, zstd compression, row groups of ``ROW_GROUP_ROWS`` rows (the last one
+shorter). The layout follows from the table's rows alone — not from ``--jobs``, the engine, or the parts the
+rows arrived in — so the files are byte-identical across builds. Read them by column
+(``read_table(path, columns=[...])``) or by row group (``pyarrow.parquet.ParquetFile(path).iter_batches()``).
+CSV tables are UTF-8 with a byte-order mark (:func:`helpers.io.write_csv`). A table is named by its stem
+(``tokens``, ``reports``) whatever its format; :func:`table_path` finds its file.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .faults import check_write
+from .io import write_atomic, write_csv
+
+_ID = {"report_id": pa.string(), "sentence_id": pa.int64()}
+PARQUET_SCHEMAS = {
+    "sentences": pa.schema(
+        {
+            **_ID,
+            "sentence_key": pa.string(),
+            "block_id": pa.int64(),
+            "section": pa.int64(),
+            "text": pa.string(),
+        }
+    ),
+    "tokens": pa.schema(
+        {**_ID, "token_id": pa.int64(), "token": pa.string(), "pos": pa.string(), "is_stopword": pa.bool_()}
+    ),
+    "sentence_themes": pa.schema(
+        {
+            **_ID,
+            "sentence_key": pa.string(),
+            "theme": pa.string(),
+            "matched_terms": pa.string(),
+            "n_hits": pa.int64(),
+        }
+    ),
+}
+ROW_GROUP_ROWS = 100_000
+PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3}
+
+
+def table_path(folder: Path, name: str) -> Path:
+    """Where table ``name`` lives in ``folder``: ``name.parquet`` or ``name.csv``."""
+    return Path(folder) / f"{name}.{'parquet' if name in PARQUET_SCHEMAS else 'csv'}"
+
+
+def table_files(folder: Path) -> list[Path]:
+    """Every table file in ``folder``, sorted by table name."""
+    return sorted([*Path(folder).glob("*.csv"), *Path(folder).glob("*.parquet")], key=lambda p: p.stem)
+
+
+def read_table(path: Path, text_columns=(), columns: list[str] | None = None) -> pd.DataFrame:
+    """A processed table (``columns``: only these). Parquet: the schema's types. CSV: empty cells are NaN in
+    numeric columns, "" in text columns (no other NA strings); ``text_columns`` stay text even when they
+    look numeric (grouping values such as a year)."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path, columns=columns)
+    frame = pd.read_csv(
+        path,
+        keep_default_na=False,
+        na_values=[""],
+        dtype=dict.fromkeys(text_columns, str),
+        usecols=columns,
+    )
+    text = frame.select_dtypes(exclude=["number", "bool"]).columns
+    return frame.astype({c: str for c in text}).fillna({c: "" for c in text})
+
+
+def write_table(frame: pd.DataFrame, folder: Path, name: str) -> Path:
+    """Write ``frame`` as table ``name`` into ``folder`` atomically, in its format (:func:`table_path`)."""
+    path = table_path(folder, name)
+    if path.suffix == ".csv":
+        return write_csv(frame, path)
+
+    def write(tmp: Path) -> None:
+        parts = _ParquetParts(tmp, PARQUET_SCHEMAS[name])
+        parts.append(frame)
+        parts.close()
+
+    return write_atomic(path, write)
+
+
+class TableAppender:
+    """Writes tables into ``folder`` part by part: ``append(name, frame)`` adds ``frame``'s rows to table
+    ``name``; the file is byte-identical to :func:`write_table` of the parts concatenated. Use as a context
+    manager (the Parquet files are complete when it closes). Not atomic by itself: write into a folder that
+    becomes visible only when complete. ``tables``: the names written so far."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.tables, self._parquet = Path(folder), set(), {}
+
+    def __enter__(self) -> "TableAppender":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for parts in self._parquet.values():
+            parts.close(complete=exc[0] is None)
+
+    def append(self, name: str, frame: pd.DataFrame) -> None:
+        first, path = name not in self.tables, table_path(self.folder, name)
+        self.tables.add(name)
+        check_write(path)
+        if path.suffix == ".parquet":
+            if first:
+                self._parquet[name] = _ParquetParts(path, PARQUET_SCHEMAS[name])
+            self._parquet[name].append(frame)
+            return
+        frame.to_csv(
+            path,
+            mode="w" if first else "a",
+            header=first,
+            index=False,
+            encoding="utf-8-sig" if first else "utf-8",  # one byte-order mark, at the start
+            lineterminator="\n",
+        )
+
+
+class _ParquetParts:
+    """One Parquet file written from parts: rows are buffered and written in row groups of exactly
+    ``ROW_GROUP_ROWS`` rows, so the layout does not depend on the parts' sizes."""
+
+    def __init__(self, path: Path, schema: pa.Schema):
+        self.path, self.schema = path, schema
+        self.pending: list[pa.Table] = []
+        self.rows = 0
+        self.writer: pq.ParquetWriter | None = None
+
+    def append(self, frame: pd.DataFrame) -> None:
+        missing = set(self.schema.names) - set(frame.columns)
+        if missing or len(frame.columns) != len(self.schema.names):
+            raise ValueError(f"{self.path.name}: columns {list(frame.columns)}, expected {self.schema.names}")
+        table = pa.Table.from_pandas(frame[self.schema.names], schema=self.schema, preserve_index=False)
+        self.pending.append(table.replace_schema_metadata())
+        self.rows += len(table)
+        while self.rows >= ROW_GROUP_ROWS:
+            self._write(ROW_GROUP_ROWS)
+
+    def _write(self, rows: int) -> None:
+        table = pa.concat_tables(self.pending) if self.pending else self.schema.empty_table()
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.path, self.schema, **PARQUET_OPTIONS)
+        if rows:
+            self.writer.write_table(table.slice(0, rows), row_group_size=rows)
+        rest = table.slice(rows)
+        self.pending, self.rows = [rest], len(rest)
+
+    def close(self, complete: bool = True) -> None:
+        """Write the last, shorter row group (when ``complete``) and close the file."""
+        if complete and (self.rows or self.writer is None):
+            self._write(self.rows)
+        if self.writer is not None:
+            self.writer.close()

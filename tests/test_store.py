@@ -1,0 +1,76 @@
+"""Table storage: Parquet for the large tables in a layout fixed by their rows alone, CSV for the rest."""
+
+import hashlib
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from helpers import store
+
+
+def _tokens(report: str, n: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "report_id": [report] * n,
+            "sentence_id": [i // 3 for i in range(n)],
+            "token_id": range(n),
+            "token": [f"词{i}" for i in range(n)],
+            "pos": ["n"] * n,
+            "is_stopword": [i % 2 == 0 for i in range(n)],
+        }
+    )
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def parts():
+    """30 rows in parts of uneven sizes, one empty."""
+    return [_tokens("a", 5), _tokens("b", 0), _tokens("c", 16), _tokens("d", 9)]
+
+
+@pytest.mark.parametrize("name", ["tokens", "reports"])
+def test_parts_appended_equal_the_whole_table_written_at_once(parts, tmp_path, monkeypatch, name):
+    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 7)
+    whole = pd.concat([p for p in parts if len(p)], ignore_index=True)  # as the build stacks them
+    at_once = store.write_table(whole, tmp_path / "once", name)
+    with store.TableAppender(tmp_path / "parts") as appender:
+        (tmp_path / "parts").mkdir()
+        for part in parts:
+            appender.append(name, part)
+    appended = store.table_path(tmp_path / "parts", name)
+    assert appended.suffix == (".parquet" if name == "tokens" else ".csv")
+    assert _digest(appended) == _digest(at_once)
+
+
+def test_row_groups_follow_the_rows_not_the_parts(parts, tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 7)
+    with store.TableAppender(tmp_path) as appender:
+        for part in parts:
+            appender.append("tokens", part)
+    meta = pq.ParquetFile(tmp_path / "tokens.parquet").metadata
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [7, 7, 7, 7, 2]
+    assert meta.metadata is None or b"pandas" not in meta.metadata  # no pandas version inside
+
+
+def test_tables_read_back_by_column_with_their_types(parts, tmp_path):
+    path = store.write_table(pd.concat(parts, ignore_index=True), tmp_path, "tokens")
+    frame = store.read_table(path, columns=["token", "is_stopword"])
+    assert list(frame.columns) == ["token", "is_stopword"] and len(frame) == 30
+    assert frame.is_stopword.dtype == bool and frame.token.iloc[3] == "词3"
+
+
+def test_a_table_with_other_columns_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="expected"):
+        store.write_table(_tokens("a", 3).drop(columns="pos"), tmp_path, "tokens")
+    with pytest.raises(ValueError, match="expected"):
+        store.write_table(_tokens("a", 3).assign(extra=1), tmp_path, "tokens")
+
+
+def test_every_table_is_found_by_its_name(tmp_path):
+    store.write_table(_tokens("a", 2), tmp_path, "tokens")
+    store.write_table(pd.DataFrame({"report_id": ["a"]}), tmp_path, "reports")
+    assert [p.name for p in store.table_files(tmp_path)] == ["reports.csv", "tokens.parquet"]

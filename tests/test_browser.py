@@ -7,10 +7,13 @@ import io
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
 from helpers.config import BUILD_DIR
+from helpers.explore import KWIC_WINDOW
+from helpers.explorer_html import KWIC_PER_TERM, explorer_page, term_points
 from helpers.run_notebooks import numbered_notebooks
 
 pytestmark = pytest.mark.slow
@@ -58,8 +61,12 @@ def glyph(page, rect) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
 
 
-def check_page(browser, path: Path, name: str):
+def check_page(browser, path: Path, name: str, act=None):
+    """Open ``path`` offline, do ``act(page)`` if given, screenshot it; then no errors or failed requests,
+    every image loaded, Chinese characters drawn as glyphs."""
     page, problems = open_offline(browser, path)
+    if act:
+        act(page)
     broken = page.evaluate(BROKEN_IMAGES)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png")
@@ -82,7 +89,7 @@ def test_index_opens_offline(browser, outputs):
     check_page(browser, index, "index")
     page, _ = open_offline(browser, index)
     links = page.eval_on_selector_all("a[href$='.html']", "els => els.map((a) => a.getAttribute('href'))")
-    assert {f"{nb.stem}.html" for nb in numbered_notebooks()} <= set(links)
+    assert {f"{nb.stem}.html" for nb in numbered_notebooks()} | {"explorer.html"} <= set(links)
     page.close()
 
 
@@ -114,4 +121,113 @@ def test_interactive_tables_sort_on_header_click(browser, outputs):
     assert ascending != before and ascending == sorted(ascending)
     assert descending == sorted(descending, reverse=True) and descending[0] > ascending[0]
     assert "all" in table.locator("caption").inner_text()  # the whole table, not a down-sample
+    page.close()
+
+
+KWIC_ROWS = """() => [...document.querySelectorAll('#kwic tbody tr')].map(
+  (row) => [...row.cells].map((cell) => cell.textContent))"""
+POINTS = "#chart path[role=graphics-symbol]"
+# The centre of the first point not covered by another: clicking there clicks that point.
+FREE_POINT = """(selector) => {
+  for (const point of document.querySelectorAll(selector)) {
+    const r = point.getBoundingClientRect(), x = r.x + r.width / 2, y = r.y + r.height / 2;
+    const label = point.getAttribute('aria-label');
+    if (r.width && document.elementFromPoint(x, y) === point) return {x, y, label};
+  }
+  return null;
+}"""
+
+
+def search(page, text: str) -> None:
+    page.fill("#controls input[type=search]", text)
+    page.wait_for_timeout(300)
+
+
+def kwic_heading(page) -> str:
+    return page.inner_text("#kwic-title")
+
+
+@pytest.fixture(scope="module")
+def frequent_term(corpus) -> str:
+    """The corpus' most frequent term of keyness.csv (shown on the page, with KWIC lines)."""
+    keyness = corpus["keyness"]
+    return (
+        keyness.assign(n=keyness.count_target + keyness.count_reference)
+        .sort_values(["n", "term"], ascending=[False, True])
+        .term.iloc[0]
+    )
+
+
+def test_explorer_opens_offline_and_search_shows_kwic(browser, outputs, corpus, frequent_term):
+    path = outputs.html / "explorer.html"
+    check_page(browser, path, "explorer_search", act=lambda page: search(page, frequent_term))
+    page, problems = open_offline(browser, path)
+    assert page.locator(POINTS).count() > 0
+    assert page.locator("#chart g.role-mark text").count() == 0  # no label before a search
+    search(page, frequent_term)
+    labels = page.locator("#chart g.role-mark text").evaluate_all("els => els.map((e) => e.textContent)")
+    assert frequent_term in labels and all(frequent_term in label for label in labels)
+    assert kwic_heading(page).startswith(f"Keyword in context: {frequent_term} (")
+    rows = page.evaluate(KWIC_ROWS)
+    occurrences = (corpus["tokens"].token == frequent_term).sum()
+    assert len(rows) == min(KWIC_PER_TERM, occurrences) > 0
+    text = corpus["tokens"].groupby("report_id", sort=False).token.agg("".join)
+    for _group, report, left, match, right in rows:
+        assert match == frequent_term and len(left) <= KWIC_WINDOW and len(right) <= KWIC_WINDOW
+        assert left + match + right in text[report]  # the line is the report's own text
+    assert not problems
+    page.close()
+
+
+def test_explorer_click_on_a_point_shows_its_kwic(browser, outputs):
+    page, problems = open_offline(browser, outputs.html / "explorer.html")
+    point = page.evaluate(FREE_POINT, POINTS)
+    term = point["label"].split("term: ")[1].split(";")[0]
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_timeout(300)
+    assert kwic_heading(page).startswith(f"Keyword in context: {term} (")
+    assert {row[3] for row in page.evaluate(KWIC_ROWS)} == {term}
+    page.screenshot(path=SCREENSHOTS / "explorer_click.png", full_page=True)
+    assert not problems
+    page.close()
+
+
+ATTACK = '<img src=x onerror="window.attacked=1">'
+CLOSER = "</script><script>window.attacked=2</script>"
+
+
+def test_explorer_shows_report_markup_as_text(browser, tmp_path):
+    """A term and report text that are markup: searched, hovered and clicked, nothing runs or loads."""
+    rows = [("甲组", ATTACK, 9, 3), ("乙组", ATTACK, 3, 9), ("甲组", CLOSER, 2, 1), ("乙组", CLOSER, 1, 2)]
+    keyness = pd.DataFrame(rows, columns=["group", "term", "count_target", "count_reference"]).assign(
+        total_target=1000,
+        total_reference=1000,
+        test="G2",
+        g2=1.0,
+        q_value=0.5,
+        log_ratio=1.0,
+        distinctive=False,
+    )
+    kwic = pd.DataFrame(
+        [(ATTACK, "甲组", CLOSER, 0, "党建<b>引领</b>", ATTACK, "<script>window.attacked=3</script>")],
+        columns=["term", "group", "report_id", "sentence_id", "left", "match", "right"],
+    )
+    path = tmp_path / "explorer.html"
+    path.write_text(explorer_page(term_points(keyness), kwic, f"Explorer {ATTACK}"), encoding="utf-8")
+    page, problems = open_offline(browser, path)
+    search(page, "onerror")
+    point = page.evaluate(FREE_POINT, POINTS + "[aria-label*=onerror]")
+    page.mouse.move(point["x"], point["y"])  # the tooltip
+    page.wait_for_timeout(300)
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_timeout(300)
+    page.screenshot(path=SCREENSHOTS / "explorer_markup.png", full_page=True)
+    assert page.evaluate("() => window.attacked") is None
+    assert page.evaluate("() => document.querySelectorAll('img, b, #kwic script').length") == 0
+    assert page.evaluate(KWIC_ROWS) == [
+        ["甲组", CLOSER, "党建<b>引领</b>", ATTACK, "<script>window.attacked=3</script>"]
+    ]
+    assert ATTACK in page.inner_text("#vg-tooltip-element")  # the tooltip shows the term as text
+    assert page.title() == f"Explorer {ATTACK}"
+    assert not problems, problems
     page.close()

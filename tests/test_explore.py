@@ -9,8 +9,9 @@ import pytest
 import regex
 
 from helpers.codebook import Theme
-from helpers.explore import MISSING_GROUP, Explorer, page
+from helpers.explore import Explorer, page
 from helpers.explore_widgets import TermExplorer, ThemeBrowser, frame_html
+from helpers.manifest import MISSING as MISSING_GROUP
 
 SENTENCES = [  # report, sentence, tokens
     ("r1", 0, ["党建", "引领", "发展"]),
@@ -97,7 +98,7 @@ def test_page_clips_to_existing_pages():
 
 
 def test_group_by_must_name_a_reports_column(tables):
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError):
         Explorer(tables, group_by="province")
 
 
@@ -122,3 +123,19 @@ def test_widget_callbacks_update_their_tables(explorer):
 def test_report_text_is_escaped_in_widget_html():
     html = frame_html(pd.DataFrame({"text": ["<script>alert(1)</script>"], "n": [1]}))
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_kwic_table_takes_lines_in_turn_from_each_group(explorer):
+    lines = explorer.kwic_table(["党建", "人才", "不在语料里"], per_term=2)
+    assert lines.term.tolist() == [
+        "人才",
+        "党建",
+        "党建",
+    ]  # A first, then (missing)
+    assert lines[["group", "report_id", "sentence_id"]].values.tolist() == [
+        ["B", "r3", 0],
+        ["A", "r1", 0],
+        [MISSING_GROUP, "r4", 0],
+    ]
+    assert lines.right.tolist() == ["培养", "引领发展党建，", ""]
+    assert lines.match.tolist() == ["人才", "党建", "党建"]

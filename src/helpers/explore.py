@@ -1,7 +1,8 @@
 """Term explorer and theme browser: the logic behind notebook 06's widgets, as DataFrames (nothing drawn).
 
-:class:`Explorer` indexes the processed tables once (a term lookup is one vectorised comparison over the
-token array, so it stays well under a second at hundreds of reports); every method returns a DataFrame.
+:class:`Explorer` indexes the processed tables once (tokens as integer codes, so a term lookup is one
+vectorised comparison over the token array and stays well under a second at hundreds of reports); every
+method returns a DataFrame.
 Groups are the values of a ``reports.csv`` column (``group_by``, default ``region``); an empty value is the
 group ``(missing)``. Counting unit for rates: content tokens (``is_stopword`` False), as in
 ``frequencies.csv``; a term is matched as a whole token, as in :func:`helpers.kwic.kwic`.
@@ -12,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .groups import report_groups
 from .themes import positions
 
-MISSING_GROUP = "(missing)"
 KWIC_WINDOW = 15  # characters of context on each side
 KWIC_PER_GROUP = 10  # KWIC lines per group and term
 PAGE_SIZE = 10  # sentences per page in the theme browser
@@ -28,22 +29,23 @@ class Explorer:
     ``sentence_themes``); ``labels``: optional hand labels, one row per labelled sentence with
     ``report_id``, ``sentence_id`` and one 1/0/<NA> column per theme, as
     :func:`helpers.validation.reference_labels` returns them.
-    Raises KeyError if ``group_by`` is not a column of ``reports``.
+    Raises ValueError if ``group_by`` is not a column of ``reports``.
     """
 
     tables: dict[str, pd.DataFrame]
     group_by: str = "region"
     labels: pd.DataFrame | None = None
-    _words: np.ndarray = field(init=False, repr=False)
+    _codes: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         reports = self.tables["reports"]
-        group = reports[self.group_by].astype(str).replace("", MISSING_GROUP)
+        group = report_groups(reports, self.group_by)
         self.reports = reports[["report_id"]].assign(group=group.to_numpy())
         self.groups = list(dict.fromkeys(self.reports.group))
         tokens = self.tables["tokens"]
         self._tokens = tokens[["report_id", "sentence_id"]].reset_index(drop=True)
-        self._words = tokens["token"].astype(str).to_numpy()
+        self._codes, self._vocabulary = pd.factorize(tokens["token"].astype(str))
+        self._code = {term: code for code, term in enumerate(self._vocabulary)}
         starts = tokens.groupby("report_id", sort=False).cumcount().to_numpy()
         self._report_start = np.arange(len(tokens)) - starts  # index of the report's first token
         self._report_end = (
@@ -53,10 +55,23 @@ class Explorer:
         self._content_totals = content.groupby("report_id").size()
         self._positions = positions(self.tables["sentences"])[["report_id", "sentence_id", "position"]]
 
-    def _hits(self, term: str) -> pd.DataFrame:
-        """One row per occurrence: report_id, sentence_id and the token's index in the token array."""
-        index = np.flatnonzero(self._words == term.strip())
-        return self._tokens.iloc[index].assign(token_index=index)
+    def _hits(self, *terms: str) -> pd.DataFrame:
+        """One row per occurrence of any of ``terms``, in corpus order: ``report_id``, ``sentence_id``,
+        ``term`` and ``token_index`` (the token's index in the token array)."""
+        codes = [self._code[t.strip()] for t in terms if t.strip() in self._code]
+        index = np.flatnonzero(np.isin(self._codes, codes))
+        return self._tokens.iloc[index].assign(term=self._vocabulary[self._codes[index]], token_index=index)
+
+    def _context(self, hits: pd.DataFrame, window: int) -> pd.DataFrame:
+        """``left``, ``match``, ``right`` of each hit: up to ``window`` characters of the same report."""
+        words = self._vocabulary
+        rows = []
+        for i in hits.token_index:
+            lo, hi = self._report_start[i], self._report_end[i]
+            left = "".join(words[self._codes[max(lo, i - window) : i]])[-window:]
+            right = "".join(words[self._codes[i + 1 : min(hi, i + 1 + window)]])[:window]
+            rows.append((left, words[self._codes[i]], right))
+        return pd.DataFrame(rows, columns=["left", "match", "right"], index=hits.index)
 
     def term_by_report(self, term: str) -> pd.DataFrame:
         """Per report (reports.csv order): ``group``, ``report_id``, ``count`` of ``term``, ``content_tokens``
@@ -96,14 +111,22 @@ class Explorer:
         on each side; context may cross sentence boundaries)."""
         hits = self._hits(term).merge(self.reports, how="left")
         hits = hits.groupby("group", sort=False).head(per_group)
-        rows = []
-        for i in hits.token_index:
-            lo, hi = self._report_start[i], self._report_end[i]
-            left = "".join(self._words[max(lo, i - window) : i])[-window:]
-            right = "".join(self._words[i + 1 : min(hi, i + 1 + window)])[:window]
-            rows.append((left, self._words[i], right))
-        lines = pd.DataFrame(rows, columns=["left", "match", "right"], index=hits.index)
+        lines = self._context(hits, window)
         return pd.concat([hits[["group", "report_id", "sentence_id"]], lines], axis=1).reset_index(drop=True)
+
+    def kwic_table(self, terms: list[str], per_term: int, window: int = KWIC_WINDOW) -> pd.DataFrame:
+        """Up to ``per_term`` KWIC lines for each of ``terms``, taken in turn from each group (the first
+        occurrence in every group, then the second …): ``term``, ``group``, ``report_id``, ``sentence_id``,
+        ``left``, ``match``, ``right``; sorted by term, then that turn, then group order. One pass over the
+        token array for all terms."""
+        hits = self._hits(*terms).merge(self.reports, how="left")
+        order = {g: i for i, g in enumerate(self.groups)}
+        hits = hits.assign(turn=hits.groupby(["term", "group"]).cumcount(), group_order=hits.group.map(order))
+        hits = hits.sort_values(["term", "turn", "group_order"], kind="stable").groupby("term").head(per_term)
+        lines = pd.concat(
+            [hits[["term", "group", "report_id", "sentence_id"]], self._context(hits, window)], axis=1
+        )
+        return lines.reset_index(drop=True)
 
     def kwic_side_by_side(
         self, term: str, per_group: int = KWIC_PER_GROUP, window: int = KWIC_WINDOW

@@ -23,7 +23,7 @@ from typing import NamedTuple
 from PIL import Image
 
 from . import provenance
-from .build import BUILD_INFO, build_info, processed_set, read_table
+from .build import BUILD_INFO, build_info, load_corpus, processed_set, read_table
 from .config import (
     BUILD_DIR,
     FIGURES_DIR,
@@ -34,6 +34,7 @@ from .config import (
     PROCESSED_ENV,
 )
 from .errors import NotebookFailed
+from .explorer_html import write_explorer
 from .faults import checkpoint
 from .io import write_text
 from .offline_html import notebook_html
@@ -41,6 +42,8 @@ from .outputs import LOCK_TIMEOUT, OutputSet, current
 
 TIMEOUT = 900
 PARAMETER_TAGS = ("parameters", "injected-parameters")  # papermill's tags
+EXPLORER_PAGE = "explorer.html"
+EXPLORER_TITLE = "Term explorer: the words each group uses more, or less, than the others"
 
 
 class Folders(NamedTuple):
@@ -192,7 +195,8 @@ def run_all(
     lock_timeout: float = LOCK_TIMEOUT,
 ) -> list[Path]:
     """Execute the stale notebooks on the ``processed`` folder into a new version of the output set (the
-    others' outputs carried over), write the figure index and the HTML index, swap it in.
+    others' outputs carried over), write the figure index, the HTML index and the term explorer
+    (``explorer.html``, :mod:`helpers.explorer_html`), swap it in.
 
     Holds the processed folder's lock while kernels read it (a build waits) and the set's lock (one
     runner per ``build_dir``). Raises InputError when ``processed`` holds no build (the notebooks never
@@ -211,13 +215,15 @@ def run_all(
         for nb in notebooks:
             if nb not in stale:
                 print(f"  {nb.name}: up to date", flush=True)
-        if stale or set(record) != {nb.name for nb in notebooks}:
+        explorer_missing = not (old.html / EXPLORER_PAGE).is_file()
+        if stale or explorer_missing or set(record) != {nb.name for nb in notebooks}:
             with outputs.new_version(copy_current=True) as roots:
                 new = Folders(*roots.values())
                 record = {nb.name: record[nb.name] for nb in notebooks if nb not in stale}
                 record |= execute_many(stale, new, jobs, processed)
                 figures = write_figure_index(new.figures, notebooks)
                 write_html_index(notebooks, figures, new.html, new.figures, processed)
+                write_explorer(load_corpus(processed), new.html / EXPLORER_PAGE, EXPLORER_TITLE)
                 for folder in new:
                     provenance.write(folder, {"made_by": "python -m helpers notebooks", "notebooks": record})
     print(
@@ -271,8 +277,8 @@ def write_html_index(
     notebooks: list[Path], figures: dict[str, str], html_dir: Path, figures_dir: Path, processed: Path
 ) -> None:
     """``index.html`` in ``html_dir``: the reports (id, title, source), every exported notebook by title,
-    then every figure with its caption (linked relative to ``html_dir``, so the HTML and the figures of
-    one version stay together)."""
+    the term explorer, then every figure with its caption (linked relative to ``html_dir``, so the HTML and
+    the figures of one version stay together)."""
     rel = Path(os.path.relpath(figures_dir, html_dir)).as_posix()
     items = "".join(
         f'<li><a href="{nb.stem}.html">{html.escape(notebook_title(nb))}</a></li>' for nb in notebooks
@@ -296,6 +302,8 @@ def write_html_index(
         '<!doctype html><html><head><meta charset="utf-8"><title>Two-new Party-building: comparing '
         f'reports</title><style>{style}</style></head><body><h1>Party-building in the "two new" sector: '
         f"comparing reports</h1><h2>Reports</h2><ul>{reports}</ul><h2>Notebooks</h2><ol>{items}</ol>"
+        f'<h2>Interactive</h2><p><a href="{EXPLORER_PAGE}">{html.escape(EXPLORER_TITLE)}</a>: every term '
+        "of the keyness table, searchable, with its keyword-in-context lines.</p>"
         f"<h2>Figures</h2>{figs}</body></html>\n"
     )
     write_text(html_dir / "index.html", page)

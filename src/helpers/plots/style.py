@@ -10,6 +10,8 @@ word clouds, drawn with one font, by :mod:`helpers.plots.vocabulary`), and any s
 one :class:`MissingGlyphsWarning` — never silent boxes.
 """
 
+import io
+import string
 import unicodedata
 import warnings
 from collections.abc import Iterable
@@ -62,6 +64,26 @@ def _packaged_font(file: str) -> Path:
 def cjk_font_path() -> Path:
     """Path of Noto Sans CJK SC as shipped by the ``mplfonts`` package (no system font, no download)."""
     return _packaged_font(FONT_FILE)
+
+
+def cjk_font_subset(text: str) -> bytes:
+    """The packaged CJK font cut down to the characters of ``text`` plus printable ASCII, as WOFF
+    (fontTools' subsetter; no hinting and no OpenType layout features, which horizontal Chinese text does not
+    need and which double the size; no timestamp, so the same text gives the same bytes)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.flavor = "woff"
+    options.hinting = False
+    options.layout_features = []
+    font = TTFont(cjk_font_path(), lazy=True, recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(set(text) | set(string.printable))))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
 
 
 @cache

@@ -28,17 +28,16 @@ def frame_html(frame: pd.DataFrame, title: str = "", html_columns: tuple[str, ..
 
 
 class _StaticView(w.VBox):
-    """A VBox whose display also carries its current view as ``text/html`` (for exports)."""
+    """A VBox whose view is an HTML widget (``view``), and whose display also carries that view as
+    ``text/html`` (for exports). Not an Output widget: a headless runner (nbclient) mimics a front end for
+    Output widgets by sending comm messages to the kernel while a cell runs, and ipykernel 7 can then miss a
+    request and hang (seen running notebook 06 under nbclient)."""
 
     html = ""
 
-    def _show(self, output: w.Output, html: str) -> None:
-        from IPython.display import HTML, display
-
+    def _show(self, html: str) -> None:
         self.html = html
-        output.clear_output(wait=True)
-        with output:
-            display(HTML(html))
+        self.view.value = html
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -54,8 +53,8 @@ class TermExplorer(_StaticView):
     def __init__(self, explorer: Explorer, term: str, suggestions: list[str] = (), per_group: int = 10):
         self.explorer, self.per_group = explorer, per_group
         self.term = w.Combobox(value=term, options=list(suggestions), description="term", ensure_option=False)
-        self.output = w.Output()
-        super().__init__([self.term, self.output])
+        self.view = w.HTML()
+        super().__init__([self.term, self.view])
         self.term.observe(lambda change: self.update(change["new"]), names="value")
         self.update(term)
 
@@ -83,7 +82,7 @@ class TermExplorer(_StaticView):
                 frame_html(where, "where in each report"),
             ]
         )
-        self._show(self.output, html)
+        self._show(html)
 
 
 class ThemeBrowser(_StaticView):
@@ -102,13 +101,13 @@ class ThemeBrowser(_StaticView):
         self.report = w.Dropdown(options=[ALL], description="report")
         self.previous, self.next = w.Button(description="◀ previous"), w.Button(description="next ▶")
         self.page_label = w.Label()
-        self.output = w.Output()
+        self.view = w.HTML()
         self.page_number = 0
         super().__init__(
             [
                 w.HBox([self.theme, self.group, self.report]),
                 w.HBox([self.previous, self.page_label, self.next]),
-                self.output,
+                self.view,
             ]
         )
         self.theme.observe(lambda _: self.update(0), names="value")
@@ -137,4 +136,4 @@ class ThemeBrowser(_StaticView):
         theme = self.codebook[self.theme.value]
         marked = shown.assign(text=shown.text.map(lambda s: highlight(s, theme)))
         html = frame_html(marked, f"{theme.label_en}: {self.page_label.value}", html_columns=("text",))
-        self._show(self.output, html)
+        self._show(html)

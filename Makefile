@@ -22,7 +22,7 @@ JOBS_ARG := $(if $(JOBS),--jobs $(JOBS),)
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
-	@echo "  options: MANIFEST=path/to/manifest.csv (data, figures), OUT=folder for every output (data, figures)"
+	@echo "  options: MANIFEST=path/to/manifest.csv (data, figures), OUT=folder for every output (data, figures, lab)"
 	@echo "           STRICT=1 (data, figures): stop at a report no reader can read instead of leaving it out"
 
 $(STAMP): pyproject.toml requirements-lock.txt
@@ -51,7 +51,7 @@ lint: $(STAMP) ## ruff check and format check
 	$(VENV)/bin/ruff format --check src tests benchmarks
 
 lab: $(STAMP) ## Open JupyterLab with the project kernel
-	$(if $(OUT),HELPERS_PROCESSED="$(OUT)/processed" HELPERS_FIGURES="$(OUT)/figures") $(VENV)/bin/jupyter lab --notebook-dir=.
+	$(PY) -m helpers lab $(if $(OUT),--out "$(OUT)")
 
 bench: data ## Benchmark the pipeline: benchmarks/results.md and results.json
 	$(PY) benchmarks/run.py

@@ -134,13 +134,43 @@ def test_notebooks_command_without_a_build_says_so_in_one_line(tmp_path):
     assert "python -m helpers build" in result.stderr
 
 
-def test_no_seed_place_names_in_the_package():
-    files = [*PROJ_ROOT.joinpath("src", "helpers").rglob("*.py")]
+def test_no_seed_place_name_in_the_package_or_the_notebooks():
+    """Names come from the data: neither the code nor a notebook (code or prose) names a seed's region or
+    city, in English or Chinese."""
+    files = [*PROJ_ROOT.joinpath("src", "helpers").rglob("*.py"), *NOTEBOOKS_DIR.glob("*.ipynb")]
     found = [
         f"{f.relative_to(PROJ_ROOT)}: {name}"
         for f in files
         for name in SEED_NAMES
         if name.lower() in f.read_text(encoding="utf-8").lower()
     ]
-    assert len(files) > 20
+    assert len(files) > 25 and any(f.suffix == ".ipynb" for f in files)
     assert found == []
+
+
+def test_every_make_option_is_an_option_of_python_m_helpers():
+    """`make data|figures|lab MANIFEST=… OUT=… STRICT=1` run exactly the `python -m helpers` commands that
+    `python -m helpers --help` gives as their equivalents (for users without make)."""
+    build = '-m helpers build --manifest "/c/m.csv" --out "/o/processed" --strict'
+    expected = {
+        "data": [build],
+        "figures": [build, '-m helpers notebooks --out "/o"'],
+        "lab": ['-m helpers lab --out "/o"'],
+    }
+    for target, commands in expected.items():
+        dry = subprocess.run(
+            ["make", "-n", target, "MANIFEST=/c/m.csv", "OUT=/o", "STRICT=1"],
+            cwd=PROJ_ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout
+        assert [
+            line.split(" ", 1)[1].strip() for line in dry.splitlines() if " -m helpers " in line
+        ] == commands
+    helps = subprocess.run([sys.executable, "-m", "helpers", "--help"], capture_output=True, text=True).stdout
+    helps = " ".join(helps.split())
+    assert (
+        "make data MANIFEST=M OUT=O STRICT=1`` is ``build --manifest M --out O/processed --strict``" in helps
+    )
+    assert "make figures MANIFEST=M OUT=O STRICT=1`` is ``notebooks --manifest M --out O --strict``" in helps
+    assert "make lab OUT=O`` is ``lab --out O``" in helps

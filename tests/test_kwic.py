@@ -2,10 +2,11 @@
 
 import re
 
+import pandas as pd
 import pytest
 
 from helpers import kwic, load_corpus
-from helpers.kwic import kwic_side_by_side
+from helpers.kwic import kwic_by_group
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +36,11 @@ def test_kwic_matches_whole_tokens_only(corpus):
     assert (hits["match"] == "党").all()
 
 
-def test_side_by_side_has_a_column_per_region(corpus):
-    table = kwic_side_by_side("党建", corpus["reports"], corpus["tokens"], window=6)
-    assert list(table.columns) == ["Zhejiang", "Jiangsu"]
-    hits = kwic("党建", corpus["tokens"], window=6)["report_id"].value_counts()
-    assert (table["Zhejiang"] != "").sum() == hits["zhejiang_yongkang_2024"]
-    assert (table["Jiangsu"] != "").sum() == hits["jiangsu_suzhou_2023"]
-    assert table["Jiangsu"].iloc[0].count("【党建】") == 1
+def test_kwic_by_group_lists_every_group_with_its_hit_count(corpus):
+    """Two groups of the seeds (by region) and a third with no report hitting the term: still listed."""
+    groups = pd.Series(["North", "South"], index=["zhejiang_yongkang_2024", "jiangsu_suzhou_2023"])
+    table = kwic_by_group("同频共振", groups, corpus["tokens"], window=6, rows=1)
+    assert table.group.tolist() == ["North", "South"]
+    assert table.hits.tolist() == [0, 2]  # 同频共振 only in the Suzhou report, twice; one row shown
+    assert table.line.iloc[0] == "" and table.line.iloc[1].count("【同频共振】") == 1
+    assert table.sentence_id.iloc[1] == 10

@@ -1,4 +1,4 @@
-"""Command line: ``python -m helpers build``, ``… notebooks`` and ``… label`` (hand labels, see
+"""Command line: ``python -m helpers build``, ``… notebooks``, ``… lab`` and ``… label`` (hand labels, see
 :mod:`helpers.labelling`).
 
 ``build --manifest M --out DIR`` writes the processed tables of the corpus ``M`` to ``DIR`` (defaults:
@@ -9,15 +9,23 @@ Without ``--manifest`` the notebooks read the processed folder as it is and neve
 
 Every failure the user can cause prints one line (file, problem, fix) and exits with its code (see
 :mod:`helpers.errors`); ``--debug`` shows the traceback instead.
+
+``lab --out DIR`` opens JupyterLab on the notebooks, with ``DIR/processed`` and ``DIR/figures`` as
+their folders.
+Each ``make`` option has its equivalent here: ``make data MANIFEST=M OUT=O STRICT=1`` is ``build --manifest M
+--out O/processed --strict``; ``make figures MANIFEST=M OUT=O STRICT=1`` is ``notebooks --manifest M --out O
+--strict``; ``make lab OUT=O`` is ``lab --out O``.
 """
 
 import argparse
+import os
+import subprocess
 import sys
 import warnings
 from pathlib import Path
 
 from . import labelling
-from .config import BUILD_DIR, FIGURES_DIR, MANIFEST, PROCESSED_DIR
+from .config import BUILD_DIR, FIGURES_DIR, FIGURES_ENV, MANIFEST, PROCESSED_DIR, PROCESSED_ENV, PROJ_ROOT
 from .errors import UserError, WriteError
 from .outputs import LOCK_TIMEOUT
 
@@ -57,12 +65,18 @@ def main(argv: list[str] | None = None) -> int:
     n = sub.add_parser("notebooks", help="execute every notebook headless; export figures and HTML")
     n.add_argument("--manifest", type=Path, default=None, help="build this corpus first (cached)")
     n.add_argument("--out", type=Path, default=None, help="output folder (see above)")
+    n.add_argument(
+        "--strict", action="store_true", help="with --manifest: stop at a report no reader can read"
+    )
     n.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: usable cores)")
     n.add_argument("--force", action="store_true", help="re-run notebooks even if nothing changed")
-    for command in (b, n):  # `--debug` also after the command; SUPPRESS keeps a `--debug` given before it
+    lab = sub.add_parser("lab", help="open JupyterLab on the notebooks (reading OUT/processed with --out)")
+    lab.add_argument("--out", type=Path, default=None, help="output folder of a `notebooks --out` run")
+    for command in (b, n, lab):  # `--debug` also after the command; SUPPRESS keeps a `--debug` given before it
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
         )
+    for command in (b, n):  # the commands that write outputs
         command.add_argument(
             "--lock-timeout",
             type=float,
@@ -79,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if args.command == "label":
                 return labelling.run(args)
-            _run(args)
+            return _run(args)
         except OSError as err:
             if err.errno not in WriteError.ERRNOS:
                 raise
@@ -89,12 +103,16 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code
-    return 0
 
 
-def _run(args: argparse.Namespace) -> None:
+def _run(args: argparse.Namespace) -> int:
     from .build import build
 
+    if args.command == "lab":
+        processed, figures, _ = output_dirs(args.out)
+        env = os.environ | {PROCESSED_ENV: str(processed.resolve()), FIGURES_ENV: str(figures.resolve())}
+        lab = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={PROJ_ROOT}"]
+        return subprocess.call(lab, env=env)
     if args.command == "build":
         built = build(
             args.manifest,
@@ -113,9 +131,12 @@ def _run(args: argparse.Namespace) -> None:
 
         processed, figures, build_dir = output_dirs(args.out)
         if args.manifest is not None:
-            build(args.manifest, processed, lock_timeout=args.lock_timeout, jobs=args.jobs)
+            build(
+                args.manifest, processed, strict=args.strict, lock_timeout=args.lock_timeout, jobs=args.jobs
+            )
         jobs = args.jobs or usable_cores()
         run_all(jobs, args.force, build_dir, processed, figures, lock_timeout=args.lock_timeout)
+    return 0
 
 
 if __name__ == "__main__":

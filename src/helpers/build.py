@@ -15,7 +15,7 @@ from .corpus import EXCLUDED_COLUMNS
 from .errors import InputError, ReportExcluded
 from .faults import checkpoint
 from .inputs import corpus_inputs, record, sha256
-from .manifest import group_columns, read_manifest
+from .manifest import group_columns, read_manifest, warn_empty_groups
 from .outputs import LOCK_TIMEOUT, OutputSet, current
 from .overrides import OVERRIDES
 from .pipeline import usable_cores
@@ -89,6 +89,7 @@ def build_frames(
     from .pipeline import map_reports, stack
 
     reports = read_manifest(manifest)
+    warn_empty_groups(Path(manifest), reports)
     quiet = len(reports) < PROGRESS_MIN_REPORTS
     inputs = corpus_inputs(manifest, codebook)
     options = {

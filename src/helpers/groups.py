@@ -10,6 +10,7 @@ groups; with a single group there is nothing to compare (``focus_pair`` returns 
 import pandas as pd
 
 from .manifest import MISSING
+from .near_duplicates import representatives
 
 
 def report_groups(reports: pd.DataFrame, group_by: str = "region") -> pd.Series:
@@ -38,3 +39,12 @@ def focus_pair(order: list[str], focus=None) -> tuple[str, str] | None:
     if len(pair) != 2 or pair[0] == pair[1] or unknown:
         raise ValueError(f"focus must name two different groups of: {', '.join(order)} (got {list(pair)})")
     return pair
+
+
+def counted_groups(
+    reports: pd.DataFrame, near_duplicates: pd.DataFrame, group_by: str = "region"
+) -> pd.Series:
+    """:func:`report_groups` for inference: a report that republishes an earlier one (listed in
+    ``near_duplicates.csv``) is left out, so each cluster of near-duplicates counts as one report, as the
+    build counts them (:func:`helpers.near_duplicates.representatives`)."""
+    return report_groups(representatives(reports, near_duplicates), group_by)

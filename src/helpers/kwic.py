@@ -21,19 +21,26 @@ def kwic(term: str, tokens: pd.DataFrame, window: int = 15) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=KWIC_COLUMNS)
 
 
-def kwic_side_by_side(
-    term: str, reports: pd.DataFrame, tokens: pd.DataFrame, window: int = 15
+def kwic_by_group(
+    term: str, groups: pd.Series, tokens: pd.DataFrame, window: int = 15, rows: int = 3
 ) -> pd.DataFrame:
-    """The KWIC lines of ``term`` as one column per region (``reports.csv`` order), hits aligned by row.
-
-    Each cell reads ``left【match】right``; a region with fewer hits has blank cells below its last one.
-    """
+    """Up to ``rows`` KWIC lines of ``term`` per group (``groups``: report_id → group, in its order), in
+    corpus order; columns ``group``, ``hits`` (the group's total), ``report_id``, ``sentence_id``, ``line``
+    (``left【match】right``). A group without a hit gets one row with ``hits`` 0 and empty cells, so every
+    group is listed."""
     hits = kwic(term, tokens, window)
-    lines = hits["left"] + "【" + hits["match"] + "】" + hits["right"]
-    unique = reports["region"].is_unique  # else label columns by report_id
-    columns = {
-        region if unique else report: lines[hits["report_id"] == report].reset_index(drop=True)
-        for report, region in reports[["report_id", "region"]].itertuples(index=False)
-    }
-    table = pd.DataFrame(columns).fillna("")
-    return table.rename_axis(index=f"hits of {term}")
+    hits = hits.assign(
+        group=hits.report_id.map(groups), line=hits.left + "【" + hits.match + "】" + hits.right
+    )
+    parts = []
+    for group in dict.fromkeys(groups):
+        part = hits[hits.group == group]
+        shown = (
+            part.head(rows).assign(hits=len(part))
+            if len(part)
+            else pd.DataFrame(
+                [{"group": group, "hits": 0, "report_id": "", "sentence_id": pd.NA, "line": ""}]
+            )
+        )
+        parts.append(shown)
+    return pd.concat(parts, ignore_index=True)[["group", "hits", "report_id", "sentence_id", "line"]]

@@ -1,8 +1,8 @@
 """Read and validate ``manifest.csv``: one row per report, files relative to the manifest's folder.
 
 ``region`` and every column beyond ``COLUMNS`` and ``OPTIONAL`` are grouping variables (docvars), kept as
-text. An empty value there is not an error: the report is kept and joins the explicit ``(missing)`` group,
-with a warning naming the rows.
+text. An empty value there is not an error: the report is kept and joins the explicit ``(missing)`` group;
+the build warns once, naming the rows (:func:`warn_empty_groups`).
 """
 
 import csv
@@ -80,16 +80,13 @@ def read_manifest(path: Path) -> list[Report]:
         raise InputError(
             path, f"column(s) {', '.join(taken)} are computed by the build", "rename the column(s)"
         )
-    reports, seen, empty = [], set(), {}
+    reports, seen = [], set()
     for n, row in enumerate(rows, start=2):
         row = {k: (v or "").strip() for k, v in row.items() if k}
         where = f"row {n} ({row['report_id'] or 'no report_id'})"
         for name in ("report_id", "file"):
             if not row[name]:
                 raise InputError(path, f"{where}: empty `{name}`", f"fill in `{name}`")
-        for name in ("region", *extra):
-            if not row[name]:
-                empty.setdefault(name, []).append(str(n))
         if row["report_id"] in seen:
             raise InputError(path, f"{where}: duplicate report_id", "give every report a unique report_id")
         seen.add(row["report_id"])
@@ -101,15 +98,25 @@ def read_manifest(path: Path) -> list[Report]:
         reports.append(Report(path=file, **fixed, extra={k: row[k] for k in extra}))
     if not reports:
         raise InputError(path, "manifest has no report rows", "add one row per report")
-    for name, lines in empty.items():
-        warnings.warn(
-            f"{path}: empty `{name}` in row(s) {', '.join(lines)}: those reports form the group "
-            f"{MISSING} when grouping by {name} (fill in `{name}` to place them)",
-            GroupWarning,
-            stacklevel=2,
-        )
     overrides = load_overrides(path.parent / OVERRIDES, [r.report_id for r in reports])
     return [replace(r, overrides=overrides[r.report_id]) if r.report_id in overrides else r for r in reports]
+
+
+def warn_empty_groups(path: Path, reports: list[Report]) -> None:
+    """One :class:`GroupWarning` per grouping column with empty values, naming the manifest rows."""
+    for name in group_columns(reports):
+        rows = [
+            str(n)
+            for n, r in enumerate(reports, start=2)
+            if not (r.region if name == "region" else r.extra[name])
+        ]
+        if rows:
+            warnings.warn(
+                f"{path}: empty `{name}` in row(s) {', '.join(rows)}: those reports form the group "
+                f"{MISSING} when grouping by {name} (fill in `{name}` to place them)",
+                GroupWarning,
+                stacklevel=3,
+            )
 
 
 def _check_choice(path: Path, where: str, row: dict, field: str, allowed: tuple[str, ...]) -> None:

@@ -2,13 +2,24 @@
 
 import pandas as pd
 
-from .corpus import n_chars
+from .corpus import DIAGNOSTIC_COLUMNS, n_chars
 from .manifest import read_manifest
 from .textio import read_text
 
 
+def corpus_table(reports: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """One row per report (manifest order): ``report_id``, ``group`` (``groups``: report_id → group), the
+    ``title`` and ``authors`` parsed from the page, the size columns and the reader diagnostics of
+    ``reports.csv`` (format and script with the reason for each, what the reader repaired)."""
+    columns = ["report_id", "title", "authors", "n_chars", "n_paragraphs", "n_sentences", *DIAGNOSTIC_COLUMNS]
+    table = reports[columns].copy()
+    table.insert(1, "group", table.report_id.map(groups))
+    return table
+
+
 def section_structure(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per report and section: its heading, paragraphs, sentences and characters."""
+    """One row per report and section: its heading, paragraphs, sentences and characters; columns
+    ``report_id``, ``section``, ``heading``, ``n_paragraphs``, ``n_chars``, ``n_sentences``."""
     blocks, sentences = tables["blocks"], tables["sentences"]
     body = blocks[blocks.kind == "body"].assign(n_chars=lambda d: n_chars(d.text))
     headings = blocks[blocks.kind == "heading"].set_index(["report_id", "section"]).text
@@ -23,8 +34,6 @@ def section_structure(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         "heading",
         [headings.get((r, s), "(lead)") for r, s in zip(out.report_id, out.section, strict=True)],
     )
-    regions = tables["reports"].set_index("report_id").region
-    out.insert(1, "region", out.report_id.map(regions))
     return out
 
 
@@ -57,12 +66,12 @@ def _span(span: str) -> range:
 
 
 def log_summary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Changes per normalization step and report: distinct changes and their total count."""
+    """Changes per report (rows, manifest order) and normalization step (columns, first-seen order): the
+    total count of changes of that step (0 where the step changed nothing)."""
     log = tables["normalization_log"]
-    return (
-        log.groupby(["step", "report_id"], sort=False)["count"]
-        .agg(distinct="size", total="sum")
-        .unstack("report_id", fill_value=0)
+    table = log.pivot_table(index="report_id", columns="step", values="count", aggfunc="sum", fill_value=0)
+    return table.reindex(
+        index=tables["reports"].report_id, columns=list(dict.fromkeys(log.step)), fill_value=0
     )
 
 

@@ -113,11 +113,19 @@ def rollup(sentences: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str], l
 
 
 def cooccurrence(
-    sentences: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str]
+    sentences: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str], groups: pd.Series | None = None
 ) -> dict[str, pd.DataFrame]:
-    """Per report, themes × themes: sentences coded with both (diagonal: with the theme at all)."""
+    """Per group, themes × themes: sentences coded with both (diagonal: with the theme at all), pooled over
+    the group's reports. ``groups`` maps report_id → group (default: each report its own group); groups in
+    its order."""
+    groups = (
+        pd.Series(pd.unique(sentences.report_id), index=pd.unique(sentences.report_id))
+        if groups is None
+        else groups
+    )
     x = (hit_matrix(sentences, coded, theme_ids) > 0).astype(int)
-    return {report: (part.T @ part) for report, part in x.groupby(sentences.report_id, sort=False)}
+    by = sentences.report_id.map(groups).to_numpy()
+    return {g: x[by == g].T @ x[by == g] for g in dict.fromkeys(groups)}
 
 
 def coded_matrix(sentences: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
@@ -136,30 +144,40 @@ def highlight(text: str, theme: Theme) -> str:
     return "".join(out) + escape(text[last:])
 
 
-def representative(sentences: pd.DataFrame, coded: pd.DataFrame, theme: str, top_n: int = 3) -> pd.DataFrame:
-    """Per report, the ``top_n`` sentences with the most distinct matched terms (then hits, then order)."""
+def representative(
+    sentences: pd.DataFrame, coded: pd.DataFrame, theme: str, groups: pd.Series, top_n: int = 3
+) -> pd.DataFrame:
+    """Per group (``groups``: report_id → group, in its order), the ``top_n`` sentences with the most
+    distinct matched terms (then hits, then corpus order); a ``group`` column is added."""
     hits = coded[coded.theme == theme].assign(n_terms=lambda d: d.matched_terms.str.count(r"\|") + 1)
-    hits = hits.merge(sentences[["report_id", "sentence_id", "text"]])
-    order = {r: i for i, r in enumerate(dict.fromkeys(sentences.report_id))}
-    hits = hits.assign(report_order=hits.report_id.map(order)).sort_values(
-        ["report_order", "n_terms", "n_hits", "sentence_id"], ascending=[True, False, False, True]
+    hits = hits.merge(sentences[["report_id", "sentence_id", "text"]]).assign(
+        group=lambda d: d.report_id.map(groups)
     )
-    return hits.groupby("report_id", sort=False).head(top_n).drop(columns="report_order")
+    group_order = {g: i for i, g in enumerate(dict.fromkeys(groups))}
+    report_order = {r: i for i, r in enumerate(dict.fromkeys(sentences.report_id))}
+    hits = hits.assign(_g=hits.group.map(group_order), _r=hits.report_id.map(report_order)).sort_values(
+        ["_g", "n_terms", "n_hits", "_r", "sentence_id"], ascending=[True, False, False, True, True]
+    )
+    return hits.groupby("group", sort=False).head(top_n).drop(columns=["_g", "_r"])
 
 
 def evidence_html(
-    reports: pd.DataFrame, sentences: pd.DataFrame, coded: pd.DataFrame, theme: Theme, top_n: int = 3
+    groups: pd.Series, sentences: pd.DataFrame, coded: pd.DataFrame, theme: Theme, top_n: int = 3
 ) -> str:
-    """An HTML table: one column per report, its most representative sentences with matches marked."""
-    best = representative(sentences, coded, theme.id, top_n)
-    cells = []
-    for report in reports.itertuples():
-        part = best[best.report_id == report.report_id]
+    """An HTML table: one row per group (``groups``: report_id → group), its most representative sentences
+    with matches marked, each with its ``report_id`` and ``sentence_id``."""
+    best = representative(sentences, coded, theme.id, groups, top_n)
+    rows = []
+    for group in dict.fromkeys(groups):
+        part = best[best.group == group]
         items = "".join(
-            f"<li><small>[{r.sentence_id}]</small> {highlight(r.text, theme)}</li>" for r in part.itertuples()
+            f"<li><small>[{escape(r.report_id)} {r.sentence_id}]</small> {highlight(r.text, theme)}</li>"
+            for r in part.itertuples()
         )
         body = f"<ol>{items}</ol>" if items else "<i>no sentence coded</i>"
-        cells.append(f'<td style="vertical-align:top;text-align:left">{body}</td>')
-    head = "".join(f"<th>{escape(r.region)} ({escape(r.report_id)})</th>" for r in reports.itertuples())
+        rows.append(
+            f'<tr><th style="vertical-align:top">{escape(str(group))}</th>'
+            f'<td style="text-align:left">{body}</td></tr>'
+        )
     title = f"<b>{escape(theme.label_en)} · {escape(theme.label_zh)}</b> — {escape(theme.definition)}"
-    return f"<p>{title}</p><table><tr>{head}</tr><tr>{''.join(cells)}</tr></table>"
+    return f"<p>{title}</p><table>{''.join(rows)}</table>"

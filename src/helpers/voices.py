@@ -258,28 +258,29 @@ TYPE_LABELS = {
 }
 
 
-def _with_region(frame: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
-    regions = reports.set_index("report_id").region
-    return frame.assign(region=frame.report_id.map(regions))
-
-
-def voices_by_type(quotes: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
-    """Speech items and distinct speakers per region × speaker type (types in ``TYPE_LABELS`` order)."""
-    q = _with_region(quotes, reports)
+def voices_by_type(quotes: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """Speech items and distinct speakers per group × speaker type; columns ``group``, ``speaker_type``,
+    ``items``, ``speakers``. ``groups`` maps report_id → group (:func:`helpers.groups.report_groups`);
+    groups in its order, types in ``TYPE_LABELS`` order."""
+    q = quotes.assign(group=quotes.report_id.map(groups))
     out = (
-        q.groupby(["region", "speaker_type"])
+        q.groupby(["group", "speaker_type"])
         .agg(items=("quote_id", "size"), speakers=("speaker", lambda s: s[s != ""].nunique()))
         .reset_index()
     )
-    regions = list(dict.fromkeys(reports.region))
-    out["_r"], out["_t"] = out.region.map(regions.index), out.speaker_type.map(list(TYPE_LABELS).index)
-    return out.sort_values(["_r", "_t"]).drop(columns=["_r", "_t"]).reset_index(drop=True)
+    order = list(dict.fromkeys(groups))
+    out["_g"], out["_t"] = out.group.map(order.index), out.speaker_type.map(list(TYPE_LABELS).index)
+    return out.sort_values(["_g", "_t"]).drop(columns=["_g", "_t"]).reset_index(drop=True)
 
 
-def voice_themes(quotes: pd.DataFrame, reports: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
-    """Speech items per region × speaker type × theme (an item counts once for each theme it carries)."""
-    q = _with_region(quotes, reports)
+def voice_themes(quotes: pd.DataFrame, groups: pd.Series, theme_ids: list[str]) -> pd.DataFrame:
+    """Speech items per group × theme (an item counts once for each theme it carries); columns ``group``,
+    ``theme``, ``items``; groups in the order of ``groups`` (report_id → group), themes in ``theme_ids``
+    order."""
+    q = quotes.assign(group=quotes.report_id.map(groups))
     long = q.assign(theme=q.themes.str.split("|")).explode("theme")
     long = long[long.theme.isin(theme_ids)]
-    counts = long.groupby(["region", "speaker_type", "theme"]).size().rename("items").reset_index()
-    return counts.sort_values(["region", "speaker_type", "theme"]).reset_index(drop=True)
+    counts = long.groupby(["group", "theme"]).size().rename("items").reset_index()
+    order = list(dict.fromkeys(groups))
+    counts["_g"], counts["_t"] = counts.group.map(order.index), counts.theme.map(theme_ids.index)
+    return counts.sort_values(["_g", "_t"]).drop(columns=["_g", "_t"]).reset_index(drop=True)

@@ -5,7 +5,7 @@ the functions here take those DataFrames and return a ``matplotlib.figure.Figure
 one visual identity (CJK font, group colours, deterministic saving).
 """
 
-from . import align, overview, structure, style, summary, themes, vocabulary, voices
+from . import align, overview, similarity, structure, style, summary, themes, vocabulary, voices
 from .style import group_colors, save_figure, use_style
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "group_colors",
     "overview",
     "save_figure",
+    "similarity",
     "structure",
     "style",
     "summary",

@@ -43,6 +43,7 @@ GROUP_PALETTE = (
 )  # fmt: skip
 NEUTRAL = "#7F7F7F"
 FIG_WIDTH = 10.0
+LEGEND_COLUMNS = 6  # group names per legend row
 DPI = 200
 SVG_SALT = "two-new-party-building"
 
@@ -167,6 +168,22 @@ def group_colors(groups) -> dict[str, str]:
     """Group name → colour, by position in ``groups`` (pass every group of the corpus in manifest order, so
     a group keeps its colour in every figure); ``GROUP_PALETTE`` repeats past its 16 colours."""
     return {g: GROUP_PALETTE[i % len(GROUP_PALETTE)] for i, g in enumerate(dict.fromkeys(groups))}
+
+
+def title_and_legend(fig: plt.Figure, title: str, colors: dict[str, str], fontsize: int = 12) -> float:
+    """The figure's title at the top and, below it, a legend of every group's colour in rows of at most
+    ``LEGEND_COLUMNS``; returns the top of the space left for the axes, as a fraction of the figure height
+    (``fig.tight_layout(rect=(0, 0, 1, top))``)."""
+    from matplotlib.patches import Patch
+
+    height = fig.get_figheight()
+    fig.suptitle(title, y=1 - 0.08 / height, va="top", fontsize=fontsize)
+    handles = [Patch(color=c, label=g) for g, c in colors.items()]
+    ncol = max(1, min(len(handles), LEGEND_COLUMNS))
+    rows = -(-len(handles) // ncol)
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1 - 0.42 / height), ncol=ncol,
+               frameon=False, fontsize=9)  # fmt: skip
+    return 1 - (0.45 + 0.22 * rows) / height
 
 
 def save_figure(fig: plt.Figure, name: str, caption: str, folder: Path | None = None) -> list[Path]:

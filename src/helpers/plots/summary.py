@@ -4,36 +4,47 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .style import FIG_WIDTH, NEUTRAL, group_colors
+from .style import FIG_WIDTH, NEUTRAL, title_and_legend
 
 
-def plot_key_findings(verdicts: pd.DataFrame, terms: pd.DataFrame) -> plt.Figure:
-    """Left: theme differences with 95% CIs, coloured by the region they lean to. Right: distinctive terms."""
-    regions = list(dict.fromkeys([*verdicts.group_a, *verdicts.group_b, *terms.group]))
-    colors = group_colors(regions)
-    fig, (left, right) = plt.subplots(
-        1, 2, figsize=(FIG_WIDTH, 0.45 * max(len(verdicts), len(terms) / 2) + 2.2), width_ratios=[1.1, 1]
+def plot_key_findings(
+    rates: pd.DataFrame, verdicts: pd.DataFrame | None, labels: dict[str, str], colors: dict[str, str]
+) -> plt.Figure:
+    """Left: per theme (rows), every group's share of sentences coded as a dot in its colour, with a line
+    from the lowest to the highest group. Right (when ``verdicts`` is given): the focus pair's difference
+    in share with its 95% interval, coloured by the group it leans to (grey: no clear difference).
+
+    ``rates``: :func:`helpers.theme_rates.group_rates`; ``verdicts``: :func:`helpers.summary.theme_verdicts`
+    (None with a single group); ``labels``: theme id → label (required themes first); ``colors``: group →
+    colour."""
+    themes = list(verdicts.theme) if verdicts is not None else [t for t in labels if t in set(rates.theme)]
+    y = np.arange(len(themes))[::-1]
+    panels = 2 if verdicts is not None else 1
+    fig, axes = plt.subplots(
+        1, panels, figsize=(FIG_WIDTH, 0.42 * len(themes) + 2.6), sharey=True, squeeze=False
     )
-    y = np.arange(len(verdicts))[::-1]
-    for yi, row in zip(y, verdicts.itertuples(), strict=True):
-        color = colors.get(row.leans_to, NEUTRAL)
-        err = [[row.share_diff - row.share_diff_lo], [row.share_diff_hi - row.share_diff]]
-        left.errorbar(row.share_diff, yi, xerr=err, fmt="D", color=color, capsize=3, markersize=6)
-    left.axvline(0, color="black", linewidth=0.8)
-    left.set_yticks(y, verdicts.label)
-    ref, other = verdicts.group_a.iloc[0], verdicts.group_b.iloc[0]
-    left.set_xlabel(f"Share of sentences: {ref} − {other} (95% CI)")
-    left.set_title("Themes: where the reports differ", fontsize=11)
+    left = axes[0, 0]
+    for yi, theme in zip(y, themes, strict=True):
+        part = rates[rates.theme == theme]
+        left.plot([part.share.min(), part.share.max()], [yi, yi], color="#CCCCCC", lw=2, zorder=1)
+        left.scatter(part.share, np.full(len(part), yi), c=[colors[g] for g in part.group], s=36, zorder=2,
+                     edgecolors="white", linewidths=0.5)  # fmt: skip
+    left.set_yticks(y, [labels.get(t, t) for t in themes])
+    left.set_xlim(left=0)
+    left.set_xlabel("Share of sentences coded, each group")
+    left.set_title("Every group, per theme", fontsize=11)
     left.grid(axis="x", color="#dddddd", linewidth=0.6)
-
-    ordered = terms.iloc[::-1]
-    yt = np.arange(len(ordered))
-    signed = np.where(ordered.group == ref, 1, -1) * ordered.log_odds_z.abs()
-    right.barh(yt, signed, color=[colors[r] for r in ordered.group])
-    right.set_yticks(yt, ordered.term)
-    right.axvline(0, color="black", linewidth=0.8)
-    right.set_xlabel(f"Log-odds z (← {other} · {ref} →)")
-    right.set_title("Distinctive terms (BH q ≤ 0.05, dispersed)", fontsize=11)
-    fig.suptitle(f"{ref} vs {other} at a glance", fontsize=13)
-    fig.tight_layout()
+    if verdicts is not None:
+        right = axes[0, 1]
+        for yi, row in zip(y, verdicts.itertuples(), strict=True):
+            err = [[row.share_diff - row.share_diff_lo], [row.share_diff_hi - row.share_diff]]
+            right.errorbar(row.share_diff, yi, xerr=err, fmt="D", color=colors.get(row.leans_to, NEUTRAL),
+                           capsize=3, markersize=6)  # fmt: skip
+        right.axvline(0, color="black", linewidth=0.8)
+        a, b = verdicts.group_a.iloc[0], verdicts.group_b.iloc[0]
+        right.set_xlabel(f"{a} − {b} (95% interval)")
+        right.set_title(f"Focus pair: {a} vs {b}", fontsize=11)
+        right.grid(axis="x", color="#dddddd", linewidth=0.6)
+    top = title_and_legend(fig, f"Key findings: {len(colors)} groups, {len(themes)} themes", colors, 13)
+    fig.tight_layout(rect=(0, 0, 1, top))
     return fig

@@ -1,129 +1,159 @@
-"""Figures of notebook 03: theme comparison with intervals, dispersion ("x-ray") plot, co-occurrence."""
+"""Figures of notebook 03: theme rates per group with intervals (dot and whisker, heatmap), the focus pair's
+difference, the dispersion ("x-ray") plot of every report, co-occurrence pooled and per group."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .style import FIG_WIDTH, NEUTRAL, group_colors
+from .style import FIG_WIDTH, NEUTRAL, title_and_legend
 
-_PANELS = (
-    ("share", "Share of sentences coded"),
-    ("hits_per_1k", "Hits per 1,000 characters"),
-)
+PANELS_PER_ROW = 3
+MAX_REPORT_LABELS = 60  # beyond, the dispersion rows are not labelled (the colours stay)
 
 
-def plot_comparison(summary: pd.DataFrame, diff: pd.DataFrame, labels: dict[str, str]) -> plt.Figure:
-    """Per theme (rows): each report's share and rate with 95% intervals, and a difference in share.
-
-    ``summary``: the ``theme_summary`` table; ``diff``: :func:`helpers.theme_rates.group_difference` of two
-    groups; ``labels`` maps theme id → display label. An interval of the difference crossing 0 is no
-    evidence of a difference.
-    """
-    themes = list(dict.fromkeys(summary.theme))
-    reports = summary.drop_duplicates("report_id")[["report_id", "region"]]
-    colors = group_colors(reports.region)
-    y = np.arange(len(themes))[::-1]
-    offsets = np.linspace(-0.18, 0.18, len(reports)) if len(reports) > 1 else [0.0]
-    fig, axes = plt.subplots(1, 3, figsize=(FIG_WIDTH, 0.5 * len(themes) + 1.9), sharey=True)
-    for ax, (stat, title) in zip(axes, _PANELS, strict=False):
-        for off, rep in zip(offsets, reports.itertuples(), strict=True):
-            part = summary[summary.report_id == rep.report_id].set_index("theme").loc[themes]
-            err = [part[stat] - part[f"{stat}_lo"], part[f"{stat}_hi"] - part[stat]]
+def plot_group_rates(rates: pd.DataFrame, labels: dict[str, str], colors: dict[str, str]) -> plt.Figure:
+    """Dot and whisker per theme: one panel per theme (rows of ``PANELS_PER_ROW``), one row per group with
+    its share of sentences coded and the 95% interval. ``rates``: :func:`helpers.theme_rates.group_rates`;
+    ``labels``: theme id → label (panel order); ``colors``: group → colour (row order; a group absent from
+    ``rates`` is left out). Panels grow with the number of groups (0.22 inch a group), so 30 groups stay
+    readable."""
+    themes = [t for t in labels if t in set(rates.theme)]
+    order = [g for g in colors if g in set(rates.group)]
+    ncol = min(len(themes), PANELS_PER_ROW)
+    nrow = -(-len(themes) // ncol)
+    panel_h = 0.22 * len(order) + 0.9
+    fig, axes = plt.subplots(
+        nrow, ncol, figsize=(FIG_WIDTH, panel_h * nrow + 1.0), squeeze=False, sharex=True
+    )
+    y = np.arange(len(order))[::-1]
+    for ax, theme in zip(axes.flat, themes, strict=False):
+        part = rates[rates.theme == theme].set_index("group").loc[order]
+        for yi, (group, row) in zip(y, part.iterrows(), strict=True):
+            err = [[row.share - row.share_lo], [row.share_hi - row.share]]
             ax.errorbar(
-                part[stat],
-                y + off,
-                xerr=err,
-                fmt="o",
-                color=colors[rep.region],
-                label=rep.region,
-                capsize=2,
-                markersize=5,
-                linewidth=1.4,
+                row.share, yi, xerr=err, fmt="o", color=colors[group], capsize=2, markersize=4, lw=1.2
             )
-        ax.set_title(title, fontsize=11)
+        ax.set_title(labels[theme], fontsize=10)
+        ax.set_yticks(y, [str(g) for g in order], fontsize=8 if len(order) <= 12 else 7)
+        ax.set_ylim(-0.7, len(order) - 0.3)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_xlim(left=0)
-    ax = axes[2]
-    part = diff.set_index("theme").loc[themes]
-    err = [part.share_diff - part.share_diff_lo, part.share_diff_hi - part.share_diff]
-    name = f"{diff.group_a.iloc[0]} − {diff.group_b.iloc[0]}"
-    ax.errorbar(part.share_diff, y, xerr=err, fmt="D", color=NEUTRAL, capsize=2, markersize=4, linewidth=1.4)
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_title(f"Difference in share\n({name})", fontsize=11)
-    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-    axes[0].set_yticks(y, [labels.get(t, t) for t in themes])
-    handles, names = axes[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, 0.95), ncol=len(names), frameon=False)
-    fig.suptitle("Themes by report: point estimates with 95% intervals (paragraphs resampled)", fontsize=12)
-    fig.tight_layout(rect=(0, 0, 1, 0.92))
-    return fig
-
-
-def plot_dispersion(
-    spans: pd.DataFrame, hits: pd.DataFrame, reports: pd.DataFrame, labels: dict[str, str]
-) -> plt.Figure:
-    """Where each theme is hit along each report (0 = start, 1 = end of the body text).
-
-    ``spans``: one row per sentence with ``report_id``, ``sentence_id``, ``section``, ``position``, ``end``;
-    ``hits``: the ``sentence_themes`` table. Every coded sentence is a bar spanning its characters; dashed
-    lines mark where a section starts.
-    """
-    themes = list(labels)
-    colors = group_colors(reports.region)
-    fig, axes = plt.subplots(
-        len(reports),
-        1,
-        figsize=(FIG_WIDTH, (0.32 * len(themes) + 1.0) * len(reports) + 0.6),
-        sharex=True,
-        squeeze=False,
-    )
-    for ax, rep in zip(axes[:, 0], reports.itertuples(), strict=True):
-        sent = spans[spans.report_id == rep.report_id]
-        coded = hits[hits.report_id == rep.report_id].merge(sent, on=["report_id", "sentence_id"])
-        for row, theme in enumerate(themes):
-            part = coded[coded.theme == theme]
-            ax.broken_barh(
-                list(zip(part.position, part.end - part.position, strict=True)),
-                (row - 0.35, 0.7),
-                facecolor=colors[rep.region],
-                edgecolor="white",
-                linewidth=0.8,
-            )
-        for section, start in sent.groupby("section").position.min().items():
-            if section > 0:
-                ax.axvline(start, color=NEUTRAL, linestyle="--", linewidth=0.8)
-            ax.annotate(
-                f"§{section}",
-                (start, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(3, 1),
-                textcoords="offset points",
-                fontsize=8,
-                color=NEUTRAL,
-                va="bottom",
-            )
-        ax.set_yticks(range(len(themes)), [labels[t] for t in themes], fontsize=9)
-        ax.set_ylim(len(themes) - 0.5, -0.5)
-        ax.set_xlim(0, 1)
-        ax.set_title(f"{rep.region} ({rep.report_id})", fontsize=11, loc="left", pad=16)
-    axes[-1, 0].set_xlabel("Position in the report's body text (share of characters; § = section start)")
-    fig.suptitle("Where each theme is hit: every coded sentence as a bar", fontsize=12)
+    for ax in axes.flat[len(themes) :]:
+        ax.set_visible(False)
+    units = " / ".join(dict.fromkeys(rates.unit))
+    fig.supxlabel(f"Share of sentences coded (95% interval; resampled: {units})", fontsize=10)
+    fig.suptitle("Themes by group: share of sentences coded", fontsize=12)
     fig.tight_layout()
     return fig
 
 
-def plot_cooccurrence(
-    matrices: dict[str, pd.DataFrame], reports: pd.DataFrame, labels: dict[str, str]
+def plot_rate_heatmap(rates: pd.DataFrame, labels: dict[str, str], order: list[str]) -> plt.Figure:
+    """Group × theme heatmap of the share of sentences coded, each cell labelled in percent. ``rates``:
+    :func:`helpers.theme_rates.group_rates`; ``labels``: theme id → label (column order); ``order``: the
+    groups (row order; a group absent from ``rates`` is left out)."""
+    themes = [t for t in labels if t in set(rates.theme)]
+    order = [g for g in order if g in set(rates.group)]
+    grid = rates.pivot(index="group", columns="theme", values="share").reindex(index=order, columns=themes)
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH, 0.3 * len(order) + 2.6))
+    values = grid.to_numpy()
+    vmax = max(float(values.max()), 0.01)
+    image = ax.imshow(values, cmap="Blues", vmin=0, vmax=vmax, aspect="auto")
+    for (i, j), v in np.ndenumerate(values):
+        ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=7 if len(order) > 12 else 8,
+                color="white" if v > 0.6 * vmax else "black")  # fmt: skip
+    ax.set_xticks(range(len(themes)), [labels[t] for t in themes], rotation=40, ha="right", fontsize=9)
+    ax.set_yticks(range(len(order)), [str(g) for g in order], fontsize=9 if len(order) <= 30 else 7)
+    ax.spines[:].set_visible(False)
+    ax.tick_params(length=0)
+    fig.colorbar(image, ax=ax, shrink=0.6, label="share of sentences coded")
+    ax.set_title("Share of sentences coded (%), group × theme", fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def plot_pair_difference(diff: pd.DataFrame, labels: dict[str, str]) -> plt.Figure:
+    """The focus pair's difference in share per theme with its 95% interval (a whisker crossing 0 is no
+    evidence of a difference). ``diff``: :func:`helpers.theme_rates.group_difference`."""
+    themes = [t for t in labels if t in set(diff.theme)]
+    part = diff.set_index("theme").loc[themes]
+    y = np.arange(len(themes))[::-1]
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH * 0.8, 0.4 * len(themes) + 1.8))
+    err = [part.share_diff - part.share_diff_lo, part.share_diff_hi - part.share_diff]
+    ax.errorbar(part.share_diff, y, xerr=err, fmt="D", color=NEUTRAL, capsize=2, markersize=5, linewidth=1.4)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y, [labels[t] for t in themes])
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    a, b = diff.group_a.iloc[0], diff.group_b.iloc[0]
+    ax.set_xlabel(f"Share of sentences: {a} − {b} (95% interval)")
+    ax.set_title(f"Focus pair: {a} vs {b}", fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def plot_dispersion(
+    spans: pd.DataFrame,
+    hits: pd.DataFrame,
+    groups: pd.Series,
+    labels: dict[str, str],
+    colors: dict[str, str],
 ) -> plt.Figure:
-    """Heatmap per report: sentences coded with both themes (diagonal: sentences coded with the theme)."""
+    """Where each theme is hit along each report (0 = start, 1 = end of the body text): one panel per theme
+    (rows of ``PANELS_PER_ROW``), one thin row per report (manifest order, coloured by group), every coded
+    sentence a bar spanning its characters; grey ticks mark section starts.
+
+    ``spans``: one row per sentence with ``report_id``, ``sentence_id``, ``section``, ``position``, ``end``
+    (:func:`helpers.themes.positions`); ``hits``: the ``sentence_themes`` table; ``groups``: report_id →
+    group. Compact at many reports: 0.16 inch per report and panel."""
+    themes = list(labels)
+    reports = list(groups.index)
+    ncol = min(len(themes), PANELS_PER_ROW)
+    nrow = -(-len(themes) // ncol)
+    panel_h = 0.16 * len(reports) + 0.8
     fig, axes = plt.subplots(
-        1, len(reports), figsize=(FIG_WIDTH, 0.3 * len(labels) + 3.0), squeeze=False, layout="constrained"
+        nrow, ncol, figsize=(FIG_WIDTH, panel_h * nrow + 1.2), squeeze=False, sharex=True
     )
-    vmax = max(int(m.to_numpy().max()) for m in matrices.values())
+    coded = hits.merge(spans, on=["report_id", "sentence_id"])
+    starts = spans[spans.section > 0].groupby(["report_id", "section"]).position.min().reset_index()
+    row_of = {r: i for i, r in enumerate(reports)}
+    for i, (ax, theme) in enumerate(zip(axes.flat, themes, strict=False)):
+        ax.scatter(starts.position, starts.report_id.map(row_of), marker="|", s=30, color="#CCCCCC", lw=0.8)
+        part = coded[coded.theme == theme]
+        for report, sent in part.groupby("report_id", sort=False):
+            ax.broken_barh(list(zip(sent.position, sent.end - sent.position, strict=True)),
+                           (row_of[report] - 0.4, 0.8), facecolor=colors[groups[report]], lw=0)  # fmt: skip
+        ax.set_title(labels[theme], fontsize=10)
+        ax.set_ylim(len(reports) - 0.5, -0.5)
+        ax.set_xlim(0, 1)
+        first_column = i % ncol == 0 and len(reports) <= MAX_REPORT_LABELS
+        ax.set_yticks(
+            range(len(reports)), reports if first_column else [], fontsize=6 if len(reports) > 12 else 8
+        )
+    for ax in axes.flat[len(themes) :]:
+        ax.set_visible(False)
+    fig.supxlabel(
+        "Position in the report's body text (share of characters; grey ticks: section starts)", fontsize=10
+    )
+    top = title_and_legend(
+        fig, "Where each theme is hit: every coded sentence as a bar, one row per report", colors
+    )
+    fig.tight_layout(rect=(0, 0, 1, top))
+    return fig
+
+
+def plot_cooccurrence(matrices: dict[str, pd.DataFrame], labels: dict[str, str]) -> plt.Figure:
+    """One heatmap per entry of ``matrices`` (e.g. all reports pooled, then each group; rows of at most
+    ``PANELS_PER_ROW``): sentences coded with both themes (diagonal: sentences coded with the theme).
+    ``matrices``: name → :func:`helpers.themes.cooccurrence` matrix; ``labels``: theme id → label."""
     names = [labels[t] for t in labels]
-    for ax, rep in zip(axes[0], reports.itertuples(), strict=True):
-        m = matrices[rep.report_id].loc[list(labels), list(labels)].to_numpy()
-        image = ax.imshow(m, cmap="Greys", vmin=0, vmax=max(vmax, 1))
+    ncol = min(len(matrices), PANELS_PER_ROW)
+    nrow = -(-len(matrices) // ncol)
+    side = 0.28 * len(labels) + 2.2
+    size = (max(FIG_WIDTH, side * ncol), side * nrow + 0.6)
+    fig, axes = plt.subplots(nrow, ncol, figsize=size, squeeze=False, layout="constrained")
+    for ax, (title, matrix) in zip(axes.flat, matrices.items(), strict=False):
+        m = matrix.loc[list(labels), list(labels)].to_numpy()
+        vmax = max(int(m.max()), 1)
+        ax.imshow(m, cmap="Greys", vmin=0, vmax=vmax)
         for (i, j), v in np.ndenumerate(m):
             ax.text(
                 j,
@@ -131,14 +161,15 @@ def plot_cooccurrence(
                 str(v),
                 ha="center",
                 va="center",
-                fontsize=8,
+                fontsize=7,
                 color="white" if v > 0.6 * vmax else "black",
             )
-        ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=8)
-        ax.set_yticks(range(len(names)), names if ax is axes[0, 0] else [], fontsize=8)
+        ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=7)
+        ax.set_yticks(range(len(names)), names, fontsize=7)
         ax.tick_params(length=0)
-        ax.set_title(f"{rep.region} ({rep.n_sentences} sentences)", fontsize=11)
+        ax.set_title(str(title), fontsize=10)
         ax.spines[:].set_visible(False)
-    fig.colorbar(image, ax=axes[0].tolist(), shrink=0.7, label="Sentences")
-    fig.suptitle("Themes sharing a sentence (counts of sentences)", fontsize=12)
+    for ax in axes.flat[len(matrices) :]:
+        ax.set_visible(False)
+    fig.suptitle("Themes sharing a sentence (counts of sentences; shading scaled per panel)", fontsize=12)
     return fig

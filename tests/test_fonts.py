@@ -105,18 +105,18 @@ def test_saving_a_figure_lists_the_characters_no_font_draws(tmp_path):
 
 
 def test_word_cloud_lists_the_characters_its_font_lacks():
-    reports = pd.DataFrame({"report_id": ["a", "b"], "region": ["Anhui", "Fujian"]})
-    frequencies = pd.DataFrame(
+    group_freq = pd.DataFrame(
         {
-            "report_id": ["a", "a", "b", "b"],
+            "group": ["Anhui", "Anhui", "Fujian", "Fujian"],
             "term": [f"{NO_FONT}达科技", "党建", f"王{DRAWN_BY_FALLBACK}", "企业"],
             "count": [5, 3, 4, 2],
         }
     )
     keyness = pd.DataFrame({"group": ["Anhui"], "term": ["党建"], "log_odds_z": [2.0]})
+    colors = style.group_colors(["Anhui", "Fujian"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        plt.close(vocabulary.comparison_clouds(frequencies, keyness, reports))
+        plt.close(vocabulary.comparison_clouds(group_freq, keyness, ("Anhui", "Fujian"), colors))
     listed = sorted(str(w.message) for w in caught if w.category is style.MissingGlyphsWarning)
     assert len(listed) == 2
     assert listed[0].startswith("word cloud of Anhui") and NO_FONT in listed[0]

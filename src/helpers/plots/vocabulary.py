@@ -161,7 +161,9 @@ def comparison_clouds(
             color_func=lambda word, **_: side.get(word, SHARED),
         ).generate_from_frequencies(dict(zip(words["term"].astype(str), words["count"], strict=True)))
         # one font per cloud (no glyph fallback in wordcloud): list the characters of its words it lacks
-        warn_undrawable([word for (word, _), *_ in cloud.layout_], f"word cloud of {group}", [cjk_font_path()])
+        warn_undrawable(
+            [word for (word, _), *_ in cloud.layout_], f"word cloud of {group}", [cjk_font_path()]
+        )
         ax.imshow(cloud.to_array(), interpolation="bilinear")
         ax.set_axis_off()
         ax.set_title(str(group))

@@ -49,14 +49,14 @@ def _indexed_figures(figures) -> list[str]:
     return re.findall(r"^\| \[([^\]]+\.png)\]", (figures / "README.md").read_text(encoding="utf-8"), re.M)
 
 
-def _promises_figures(notebook) -> bool:
+def promises_figures(notebook) -> bool:
     """The notebook's first cell (question, inputs, outputs) names files in figures/."""
     return "figures/" in "".join(json.loads(notebook.read_text(encoding="utf-8"))["cells"][0]["source"])
 
 
 def test_every_notebook_saves_the_figures_it_promises(figures):
     prefixes = {name[:2] for name in _indexed_figures(figures)}
-    assert prefixes == {nb.name[:2] for nb in numbered_notebooks() if _promises_figures(nb)}
+    assert prefixes == {nb.name[:2] for nb in numbered_notebooks() if promises_figures(nb)}
 
 
 def test_indexed_figures_are_valid_readable_images(figures):

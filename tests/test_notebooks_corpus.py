@@ -32,6 +32,7 @@ from helpers import (
 )
 from helpers.codebook import load_codebook
 from helpers.groups import counted_groups, focus_pair, group_order, report_groups
+from helpers.outputs import current
 from helpers.plots.style import DPI
 from helpers.run_notebooks import numbered_notebooks
 
@@ -70,28 +71,28 @@ def _outputs(notebook) -> str:
 
 
 def test_every_notebook_runs_and_saves_its_figures_at_a_readable_size(out):
-    index = (out / "figures" / "README.md").read_text(encoding="utf-8")
+    index = (current(out / "figures", out) / "README.md").read_text(encoding="utf-8")
     names = re.findall(r"^\| \[([^\]]+\.png)\]", index, re.M)
     assert {n[:2] for n in names} == {nb.name[:2] for nb in numbered_notebooks() if promises_figures(nb)}
     for nb in numbered_notebooks():
-        assert (out / "html" / f"{nb.stem}.html").is_file()
+        assert (current(out / "html", out) / f"{nb.stem}.html").is_file()
     for name in names:
-        with Image.open(out / "figures" / name) as im:
+        with Image.open(current(out / "figures", out) / name) as im:
             assert max(im.size) <= MAX_INCHES * DPI, f"{name} is {im.size}"
 
 
 def test_every_group_is_named_in_the_summary_and_no_seed_region_anywhere(out):
     for nb in numbered_notebooks():
-        text = _outputs(out / "notebooks" / nb.name)
+        text = _outputs(current(out / "notebooks", out) / nb.name)
         assert [r for r in SEED_REGIONS if r in text] == [], nb.name
-    summary_text = _outputs(next((out / "notebooks").glob("05_*.ipynb")))
+    summary_text = _outputs(next(current(out / "notebooks", out).glob("05_*.ipynb")))
     assert len(GROUPS) == 8 and [g for g in GROUPS if g not in summary_text] == []
 
 
 def test_groups_of_several_reports_resample_reports_and_the_repost_counts_once(out):
-    themes_text = _outputs(next((out / "notebooks").glob("03_*.ipynb")))
+    themes_text = _outputs(next(current(out / "notebooks", out).glob("03_*.ipynb")))
     assert "reports (cluster bootstrap)" in themes_text
-    summary_text = _outputs(next((out / "notebooks").glob("05_*.ipynb")))
+    summary_text = _outputs(next(current(out / "notebooks", out).glob("05_*.ipynb")))
     assert "gamma_own_1_repost (of gamma_own_1)" in summary_text
 
 

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("--force", action="store_true", help="re-run notebooks even if nothing changed")
     lab = sub.add_parser("lab", help="open JupyterLab on the notebooks (reading OUT/processed with --out)")
     lab.add_argument("--out", type=Path, default=None, help="output folder of a `notebooks --out` run")
-    for command in (b, n, lab):  # `--debug` also after the command; SUPPRESS keeps a `--debug` given before it
+    for command in (b, n, lab):  # `--debug` also after the command (SUPPRESS keeps one given before it)
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
         )

@@ -13,7 +13,9 @@
 
 Every build runs as ``python -m helpers build`` in a subprocess sampled with psutil. A build that exceeds
 ``MEMORY_CAP_MB`` or ``TIME_CAP_S`` is stopped (the machine is shared) and reported as not finished, with
-the time and memory it reached. ``python benchmarks/run.py --quick`` runs only the 800-report rows.
+the time and memory it reached. ``python benchmarks/run.py --quick`` runs only the 800-report rows;
+``--reports N`` runs the scale rows at N reports (and the ``--jobs`` rows at no more than N): a smaller
+run for trying on a shared machine; ``--only notebooks,tokenize,cache,jobs,scale`` runs only those rows.
 Writes ``benchmarks/results.json`` and ``benchmarks/results.md`` with the machine description.
 """
 
@@ -117,23 +119,27 @@ def cached_vs_cold() -> dict:
 
 def measured(command: list[str]) -> dict:
     """Run ``command``; its wall time and the peak PSS of its whole process tree, sampled every 0.2 s.
-    Stopped (``finished`` False) past ``MEMORY_CAP_MB`` or ``TIME_CAP_S``."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    root, peak = psutil.Process(proc.pid), 0
-    while proc.poll() is None:
-        pss = 0
-        for p in [root, *root.children(recursive=True)]:
-            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-                pss += p.memory_full_info().pss
-        peak = max(peak, pss)
-        if peak > MEMORY_CAP_MB * 2**20 or time.perf_counter() - start > TIME_CAP_S:
-            for p in [*root.children(recursive=True), root]:
-                p.kill()
-            break
-        time.sleep(0.2)
-    _, err = proc.communicate()
-    seconds = time.perf_counter() - start
+    Stopped (``finished`` False) past ``MEMORY_CAP_MB`` or ``TIME_CAP_S``. Its stderr goes to a file: a
+    pipe nobody reads while it runs fills up with progress bars and blocks it."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, text=True)
+        root, peak = psutil.Process(proc.pid), 0
+        while proc.poll() is None:
+            pss = 0
+            for p in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                    pss += p.memory_full_info().pss
+            peak = max(peak, pss)
+            if peak > MEMORY_CAP_MB * 2**20 or time.perf_counter() - start > TIME_CAP_S:
+                for p in [*root.children(recursive=True), root]:
+                    p.kill()
+                break
+            time.sleep(0.2)
+        proc.wait()
+        seconds = time.perf_counter() - start
+        log.seek(0)
+        err = log.read()[-2000:]
     finished = proc.returncode == 0
     if not finished and peak <= MEMORY_CAP_MB * 2**20 and seconds <= TIME_CAP_S:
         raise RuntimeError(f"{' '.join(command)} failed: {err}")
@@ -154,11 +160,11 @@ def bare_jieba(manifest: Path, jobs: int) -> dict:
     return measured([sys.executable, str(folder / "bare_jieba.py"), str(folder / "paths.txt"), str(jobs)])
 
 
-def jobs_speedup(folder: Path) -> dict:
-    manifest = scale_corpus.write(folder / "jobs", JOBS_REPORTS // 2)
+def jobs_speedup(folder: Path, reports: int = JOBS_REPORTS) -> dict:
+    manifest = scale_corpus.write(folder / "jobs", reports // 2)
     one = cold_build(manifest, folder / "jobs_out", 1)
     two = cold_build(manifest, folder / "jobs_out", 2)
-    return {"reports": JOBS_REPORTS, "jobs1": one, "jobs2": two, "speedup": one["seconds"] / two["seconds"]}
+    return {"reports": reports, "jobs1": one, "jobs2": two, "speedup": one["seconds"] / two["seconds"]}
 
 
 def scale_build(folder: Path, reports: int = SCALE_REPORTS) -> dict:
@@ -247,24 +253,34 @@ def to_markdown(results: dict) -> str:
 
 def main(argv: list[str]) -> None:
     quick = "--quick" in argv
-    results = {"machine": machine()}
+    reports = int(argv[argv.index("--reports") + 1]) if "--reports" in argv else SCALE_REPORTS
+    jobs_reports = min(JOBS_REPORTS, reports)
     with tempfile.TemporaryDirectory() as tmp:
-        if not quick:
-            print("notebooks vs import-only floor…", flush=True)
-            results["notebooks"] = notebooks_vs_floor()
-            print("tokenization throughput…", flush=True)
-            results["tokenize"] = tokenize_bench.run()
-            print("cached vs cold build…", flush=True)
-            results["cache"] = cached_vs_cold()
-        print(f"--jobs 2 vs 1 at {JOBS_REPORTS} reports…", flush=True)
-        results["jobs"] = jobs_speedup(Path(tmp))
-        if not quick:
-            print(f"cold build at {SCALE_REPORTS} reports…", flush=True)
-            results["scale"] = scale_build(Path(tmp))
+        rows = {
+            "notebooks": ("notebooks vs import-only floor", notebooks_vs_floor),
+            "tokenize": ("tokenization throughput", tokenize_bench.run),
+            "cache": ("cached vs cold build", cached_vs_cold),
+            "jobs": (
+                f"--jobs 2 vs 1 at {jobs_reports} reports",
+                lambda: jobs_speedup(Path(tmp), jobs_reports),
+            ),
+            "scale": (f"cold build at {reports} reports", lambda: scale_build(Path(tmp), reports)),
+        }
+        chosen = argv[argv.index("--only") + 1].split(",") if "--only" in argv else list(rows)
+        if quick:
+            chosen = ["jobs"]
+        results = {"machine": machine()}
+        for key in chosen:
+            label, run = rows[key]
+            print(f"{label}…", flush=True)
+            results[key] = run()
+            _save(results)  # after every row: a long run stopped half-way keeps what it measured
+    print(to_markdown(results))
+
+
+def _save(results: dict) -> None:
     write_text(HERE / "results.json", json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    markdown = to_markdown(results)
-    write_text(HERE / "results.md", markdown)
-    print(markdown)
+    write_text(HERE / "results.md", to_markdown(results))
 
 
 if __name__ == "__main__":

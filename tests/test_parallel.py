@@ -1,15 +1,19 @@
 """The parallel build: byte-identical outputs whatever ``--jobs`` is (fork and spawn), the usable cores, and
 the first failing report stopping the build with the serial build's one line."""
 
+import contextlib
 import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
+import psutil
 import pytest
 
 from helpers import pipeline
@@ -104,3 +108,22 @@ def test_tables_written_report_by_report_equal_the_tables_in_memory(six, serial_
     written = hash_files(current(serial_out))
     written = {name: digest for name, digest in written.items() if name.endswith((".csv", ".parquet"))}
     assert written == in_memory
+
+
+def test_workers_exit_when_the_build_is_killed(six, tmp_path):
+    """A build killed outright (out of memory, ``kill -9`` of the main process alone) leaves no worker behind:
+    each worker exits when its parent is gone."""
+    first = six.read_text(encoding="utf-8").splitlines()[1].split(",")[0]
+    command = [sys.executable, "-m", "helpers", "build", "--manifest", str(six), "--out", str(tmp_path / "o")]
+    env = {**os.environ, "HELPERS_KILL_AT": f"report:{first}"}
+    proc = subprocess.Popen([*command, "--jobs", "2"], env=env, stderr=subprocess.DEVNULL)
+    workers: set[psutil.Process] = set()
+    while proc.poll() is None:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            workers |= set(psutil.Process(proc.pid).children(recursive=True))
+        time.sleep(0.05)
+    assert proc.returncode == -9 and workers
+    _, alive = psutil.wait_procs(workers, timeout=20)
+    for worker in alive:
+        worker.kill()
+    assert not alive

@@ -9,7 +9,9 @@ codebook once (the pool's initializer); the pool works with the ``spawn`` start 
 The first report that fails raises its error in the caller, exactly as the serial loop would.
 """
 
+import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -67,14 +69,24 @@ _context: dict = {}  # this process's loaded segmenter, codebook and stages (set
 
 
 def init_worker(options: dict) -> None:
-    """Load what every report needs once per process: the segmenter, the codebook and the stages."""
+    """Load what every report needs once per process: the segmenter, the codebook and the stages. A worker
+    process also exits as soon as its parent is gone (killed outright, out of memory), rather than linger."""
     from . import segment
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:  # a pool worker: the parent's sentinel closes when it dies (fork and spawn alike)
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
 
     segment.use(options["segmenter"])
     if "inputs" in options:  # a corpus folder's own dictionaries (see helpers.inputs)
         segment.use_dictionaries(options["inputs"]["userdict"], options["inputs"]["stopwords"])
     segment.pos_tokenizer(segment.dictionaries()[0])  # the tag table loads here, not in the first report
     _context.update(options, themes=load_codebook(options["codebook"]), stages=report_stages())
+
+
+def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(1)
 
 
 def process_report(report: Report) -> Frames:

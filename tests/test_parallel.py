@@ -127,3 +127,10 @@ def test_workers_exit_when_the_build_is_killed(six, tmp_path):
     for worker in alive:
         worker.kill()
     assert not alive
+
+
+def test_dask_bag_gives_byte_identical_outputs(six, serial, tmp_path, hash_files):
+    """``--engine dask`` with Dask's local ``processes`` scheduler: the same tables, written by the same
+    writer."""
+    build(six, tmp_path / "out", force=True, jobs=2, engine="dask")
+    assert hash_files(tmp_path / "out") == serial

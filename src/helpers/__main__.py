@@ -62,6 +62,17 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument(
         "--jobs", type=int, default=None, help="processes for the per-report stages (default: usable cores)"
     )
+    b.add_argument(
+        "--engine",
+        choices=("processes", "dask"),
+        default="processes",
+        help="processes: a local process pool (default); dask: a Dask bag (pip install -e '.[dask]')",
+    )
+    b.add_argument(
+        "--dask-scheduler",
+        default=None,
+        help="with --engine dask: a running cluster's address (tcp://host:8786)",
+    )
     n = sub.add_parser("notebooks", help="execute every notebook headless; export figures and HTML")
     n.add_argument("--manifest", type=Path, default=None, help="build this corpus first (cached)")
     n.add_argument("--out", type=Path, default=None, help="output folder (see above)")
@@ -123,6 +134,8 @@ def _run(args: argparse.Namespace) -> int:
             lock_timeout=args.lock_timeout,
             segmenter=args.segmenter,
             jobs=args.jobs,
+            engine=args.engine,
+            scheduler=args.dask_scheduler,
         )
         print(f"{'built' if built else 'up to date:'} {args.out}")
     else:

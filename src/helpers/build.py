@@ -71,9 +71,12 @@ def build_frames(
     segmenter: str = DEFAULT_SEGMENTER,
     jobs: int = 1,
     write: Callable[[str, pd.DataFrame], None] | None = None,
+    engine: str = "processes",
+    scheduler: str | None = None,
 ) -> Frames:
-    """Compute every table: the per-report stages with ``jobs`` processes (see :mod:`helpers.pipeline`), then
-    the cross-report ones. Large builds show progress bars on stderr.
+    """Compute every table: the per-report stages with ``jobs`` processes (see :mod:`helpers.pipeline`; with
+    ``engine="dask"`` over a Dask bag, on the cluster at ``scheduler`` if given, see
+    :mod:`helpers.dask_engine`), then the cross-report ones. Large builds show progress bars on stderr.
 
     Without ``write`` every table is returned (nothing is written). With ``write``, memory stays bounded:
     each report's tables are passed to ``write(name, frame)`` as soon as the report is done, in manifest
@@ -99,7 +102,13 @@ def build_frames(
         "segmenter": segmenter,
         "strict": strict,
     }
-    parts = _reached(reports, map_reports(reports, options, jobs))
+    if engine == "dask":
+        from .dask_engine import map_reports as dask_map_reports
+
+        parts = dask_map_reports(reports, options, jobs, scheduler)
+    else:
+        parts = map_reports(reports, options, jobs)
+    parts = _reached(reports, parts)
     parts = tqdm(parts, "per-report stages", len(reports), unit="report", disable=quiet)
     frames = stack(parts if write is None else _written(parts, write))
     excluded = frames.get("excluded", pd.DataFrame(columns=EXCLUDED_COLUMNS))
@@ -176,6 +185,8 @@ def build(
     lock_timeout: float = LOCK_TIMEOUT,
     segmenter: str = DEFAULT_SEGMENTER,
     jobs: int | None = None,
+    engine: str = "processes",
+    scheduler: str | None = None,
 ) -> bool:
     """Write every table to a new version of ``out`` unless it is up to date; return True if it built.
 
@@ -185,7 +196,8 @@ def build(
     pure Python, the reference; see :mod:`helpers.segment`), the package versions and every table's sha256
     (:mod:`helpers.provenance`). Up to date means: the inputs' hash is the recorded one and every recorded
     table still exists unchanged. ``jobs``: processes for the per-report stages (default: the usable
-    cores); the tables are byte-identical whatever it is.
+    cores); ``engine``: ``processes`` (a local pool) or ``dask`` (a Dask bag, locally or on the cluster at
+    ``scheduler``); the tables are byte-identical whatever they are.
 
     Each report's tables are written into the new version as soon as the report is done (memory holds only
     what the cross-report statistics need, see :func:`build_frames`). The new version becomes visible only
@@ -204,7 +216,9 @@ def build(
             return False
         with outputs.new_version() as folders:
             with TableAppender(folders[out]) as per_report:
-                frames = build_frames(manifest, codebook, strict, segmenter, jobs, write=per_report.append)
+                frames = build_frames(
+                    manifest, codebook, strict, segmenter, jobs, per_report.append, engine, scheduler
+                )
             for name in sorted(per_report.tables):
                 checkpoint(f"table:{name}")
             for name, frame in frames.items():

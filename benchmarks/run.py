@@ -122,6 +122,7 @@ def measured(command: list[str]) -> dict:
     Stopped (``finished`` False) past ``MEMORY_CAP_MB`` or ``TIME_CAP_S``. Its stderr goes to a file: a
     pipe nobody reads while it runs fills up with progress bars and blocks it."""
     with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        cpu_before = _children_cpu()
         start = time.perf_counter()
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, text=True)
         root, peak = psutil.Process(proc.pid), 0
@@ -138,12 +139,25 @@ def measured(command: list[str]) -> dict:
             time.sleep(0.2)
         proc.wait()
         seconds = time.perf_counter() - start
+        cpu = _children_cpu() - cpu_before if cpu_before is not None else None
         log.seek(0)
         err = log.read()[-2000:]
     finished = proc.returncode == 0
     if not finished and peak <= MEMORY_CAP_MB * 2**20 and seconds <= TIME_CAP_S:
         raise RuntimeError(f"{' '.join(command)} failed: {err}")
-    return {"seconds": seconds, "peak_pss_mb": peak / 2**20, "finished": finished}
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None  # the machine's load as it ended
+    return {"seconds": seconds, "cpu_s": cpu, "peak_pss_mb": peak / 2**20, "finished": finished, "load": load}
+
+
+def _children_cpu() -> float | None:
+    """CPU seconds (user + system) of this process's finished children and their waited-for descendants
+    (a build's pool workers included): what a run cost whatever the machine's load. None off POSIX."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def cold_build(manifest: Path, out: Path, jobs: int) -> dict:
@@ -198,7 +212,9 @@ def machine() -> dict:
 
 def _build_cell(run: dict) -> str:
     done = "" if run["finished"] else " — **stopped, not finished**"
-    return f"{run['seconds']:.0f} s, peak PSS {run['peak_pss_mb']:,.0f} MB{done}"
+    cpu = f" ({run['cpu_s']:.0f} s CPU)" if run.get("cpu_s") is not None else ""
+    load = f", load {run['load']:.1f}" if run.get("load") is not None else ""
+    return f"{run['seconds']:.0f} s{cpu}, peak PSS {run['peak_pss_mb']:,.0f} MB{load}{done}"
 
 
 def to_markdown(results: dict) -> str:

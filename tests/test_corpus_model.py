@@ -174,3 +174,21 @@ def test_every_make_option_is_an_option_of_python_m_helpers():
     )
     assert "make figures MANIFEST=M OUT=O STRICT=1`` is ``notebooks --manifest M --out O --strict``" in helps
     assert "make lab OUT=O`` is ``lab --out O``" in helps
+
+
+def test_lab_out_points_the_kernels_at_that_output_folder(tmp_path, monkeypatch):
+    """`make lab OUT=O` / `python -m helpers lab --out O`: JupyterLab on the project's notebooks, its kernels
+    reading O/processed and saving into O/figures (the folders `notebooks --out O` wrote)."""
+    from helpers import __main__ as cli
+    from helpers.config import FIGURES_ENV, PROCESSED_ENV, processed_dir
+    from helpers.outputs import figures_dir
+
+    launched = []
+    monkeypatch.setattr(cli.subprocess, "call", lambda cmd, env: launched.append((cmd, env)) or 0)
+    assert cli.main(["lab", "--out", str(tmp_path / "out")]) == 0
+    [(cmd, env)] = launched
+    assert cmd[1:4] == ["-m", "jupyter", "lab"] and cmd[4] == f"--notebook-dir={PROJ_ROOT}"
+    for name, value in ((PROCESSED_ENV, env[PROCESSED_ENV]), (FIGURES_ENV, env[FIGURES_ENV])):
+        monkeypatch.setenv(name, value)  # as a kernel started by that JupyterLab sees them
+    assert processed_dir() == (tmp_path / "out" / "processed").resolve()
+    assert figures_dir() == (tmp_path / "out" / "figures").resolve()

@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers import run_notebooks
 from helpers.config import KERNEL_NAME
 from helpers.errors import NotebookFailed
 from helpers.outputs import LOCK, POINTER, current
@@ -102,6 +103,20 @@ def test_failing_cell_names_notebook_and_cell_without_ansi(tmp_path):
         execute(nb, out)
     assert "\x1b" not in str(err.value) and "\n" not in str(err.value)
     assert not (out.notebooks / "09_broken.ipynb").exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "problem"),
+    [("import os\nos._exit(1)", "the kernel died"), ("import time\ntime.sleep(60)", "ran over 2 s")],
+)
+def test_a_dead_or_stuck_kernel_is_one_line_naming_notebook_and_cell(tmp_path, monkeypatch, code, problem):
+    monkeypatch.setattr(run_notebooks, "TIMEOUT", 2)
+    nb = _notebook(tmp_path / "09_dies.ipynb", "x = 1", code, "y = 2")
+    out = Folders(tmp_path / "nb", tmp_path / "html", tmp_path / "figures")
+    with pytest.raises(NotebookFailed) as err:
+        execute(nb, out)
+    assert str(err.value).startswith(f"{nb}: cell 1: {problem}") and "\n" not in str(err.value)
+    assert not (out.notebooks / "09_dies.ipynb").exists()
 
 
 def test_outputs_are_part_of_the_stamp(first_run, project, capsys, tmp_path):

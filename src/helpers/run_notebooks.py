@@ -117,7 +117,7 @@ def execute(
     number, last error line; no ANSI codes)."""
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from nbconvert.filters import strip_ansi
 
     start = time.perf_counter()
@@ -143,11 +143,23 @@ def execute(
         raise NotebookFailed(
             notebook, f"cell {cell} failed: {last}", "open it in JupyterLab (make lab) and run that cell"
         ) from None
+    except (DeadKernelError, CellTimeoutError) as err:
+        cell = max((i for i, c in enumerate(nb.cells) if _started(c)), default="?")
+        problem = "the kernel died" if isinstance(err, DeadKernelError) else f"ran over {TIMEOUT} s"
+        raise NotebookFailed(
+            notebook,
+            f"cell {cell}: {problem}",
+            "open it in JupyterLab (make lab) and run that cell (out of memory? an endless loop?)",
+        ) from None
     write_text(folders.notebooks / notebook.name, nbformat.writes(nb))
     write_text(folders.html / f"{notebook.stem}.html", notebook_html(nb))
     tagged = [c.source for c in nb.cells if set(c.metadata.get("tags", [])) & set(PARAMETER_TAGS)]
     parameters = "\n".join(tagged)
     return notebook.name, time.perf_counter() - start, _entry(notebook, inputs, folders, parameters)
+
+
+def _started(cell) -> bool:
+    return cell.cell_type == "code" and cell.get("execution_count") is not None
 
 
 def _has_error(cell) -> bool:

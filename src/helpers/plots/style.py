@@ -11,6 +11,7 @@ one :class:`MissingGlyphsWarning` — never silent boxes.
 """
 
 import io
+import os
 import string
 import unicodedata
 import warnings
@@ -25,7 +26,7 @@ from matplotlib.text import Text
 
 from .. import provenance
 from ..build import BUILD_INFO
-from ..config import processed_dir
+from ..config import RUN_NOTE_ENV, processed_dir
 from ..io import write_atomic
 from ..outputs import current, figures_dir
 
@@ -194,10 +195,16 @@ def save_figure(fig: plt.Figure, name: str, caption: str, folder: Path | None = 
     figure index ``figures/README.md`` is written; the Source metadata names the processed data it was
     drawn from (the inputs' hash in its ``build.json``). No timestamps or version strings are
     embedded. Each file is written atomically to ``folder`` (default :func:`helpers.outputs.figures_dir`).
+    In a parameterised run (:mod:`helpers.runs`, ``$HELPERS_RUN_NOTE``) the figure carries a footnote naming
+    the parameters changed from the notebook's defaults, also appended to the caption.
     Characters of the figure's text that no packaged font draws are listed in one
     :class:`MissingGlyphsWarning` (instead of matplotlib's warning per glyph and file format).
     """
     folder = figures_dir() if folder is None else folder
+    note = os.environ.get(RUN_NOTE_ENV, "")
+    if note:  # a parameterised run (helpers.runs): the figure names the parameters it changed
+        fig.text(0.5, 0, note, ha="center", va="top", fontsize=8, color=NEUTRAL, wrap=True)
+        caption = f"{caption} ({note})"
     built = provenance.read(current(processed_dir()), BUILD_INFO).get("input_hash", "unknown")
     source = f"helpers build, inputs sha256 {built}"
     paths = []

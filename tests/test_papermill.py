@@ -70,7 +70,7 @@ def test_parameters_take_effect_and_figures_go_to_a_run_folder(env, corpus, tmp_
     }
     pngs = sorted(folder.glob("*.png"))
     assert len(pngs) >= 4 and all(p.stem.startswith("02_") for p in pngs)
-    note = f"min_count = 5 (default 3); focus = {[second, first]!r} (default None)"
-    assert all(note in caption(p) for p in pngs)
+    notes = ["min_count = 5 (default 3)", f"focus = {[second, first]!r} (default None)"]
+    assert all(note in caption(p) for p in pngs for note in notes)
     assert caption(folder / "02_term_scatter.png").startswith(f"Focus pair {second} vs {first}:")
     assert not (tmp_path / "figures").exists()  # nothing written to the default figures folder

@@ -107,10 +107,10 @@ def test_failing_cell_names_notebook_and_cell_without_ansi(tmp_path):
 
 @pytest.mark.parametrize(
     ("code", "problem"),
-    [("import os\nos._exit(1)", "the kernel died"), ("import time\ntime.sleep(60)", "ran over 2 s")],
+    [("import os\nos._exit(1)", "the kernel died"), ("import time\ntime.sleep(60)", "ran over 5 s")],
 )
 def test_a_dead_or_stuck_kernel_is_one_line_naming_notebook_and_cell(tmp_path, monkeypatch, code, problem):
-    monkeypatch.setattr(run_notebooks, "TIMEOUT", 2)
+    monkeypatch.setattr(run_notebooks, "TIMEOUT", 5)
     nb = _notebook(tmp_path / "09_dies.ipynb", "x = 1", code, "y = 2")
     out = Folders(tmp_path / "nb", tmp_path / "html", tmp_path / "figures")
     with pytest.raises(NotebookFailed) as err:

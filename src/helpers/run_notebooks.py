@@ -130,6 +130,8 @@ def execute(
         timeout=TIMEOUT,
         resources={"metadata": {"path": str(cwd or notebook.parent)}},
     )
+    started: list[int] = []  # the index of each cell as it starts
+    client.on_cell_start = lambda cell, cell_index: started.append(cell_index)
     env = os.environ | {
         FIGURES_ENV: str(folders.figures.resolve()),
         PROCESSED_ENV: str(Path(processed).resolve()),
@@ -144,7 +146,7 @@ def execute(
             notebook, f"cell {cell} failed: {last}", "open it in JupyterLab (make lab) and run that cell"
         ) from None
     except (DeadKernelError, CellTimeoutError) as err:
-        cell = max((i for i, c in enumerate(nb.cells) if _started(c)), default="?")
+        cell = started[-1] if started else "?"
         problem = "the kernel died" if isinstance(err, DeadKernelError) else f"ran over {TIMEOUT} s"
         raise NotebookFailed(
             notebook,
@@ -156,10 +158,6 @@ def execute(
     tagged = [c.source for c in nb.cells if set(c.metadata.get("tags", [])) & set(PARAMETER_TAGS)]
     parameters = "\n".join(tagged)
     return notebook.name, time.perf_counter() - start, _entry(notebook, inputs, folders, parameters)
-
-
-def _started(cell) -> bool:
-    return cell.cell_type == "code" and cell.get("execution_count") is not None
 
 
 def _has_error(cell) -> bool:

@@ -34,7 +34,7 @@ from .config import (
     PROCESSED_ENV,
 )
 from .errors import NotebookFailed
-from .explorer_html import write_explorer
+from .explorer_html import EXPLORER_TERMS, write_explorer
 from .faults import checkpoint
 from .io import write_text
 from .offline_html import notebook_html
@@ -312,8 +312,9 @@ def write_html_index(
         '<!doctype html><html><head><meta charset="utf-8"><title>Two-new Party-building: comparing '
         f'reports</title><style>{style}</style></head><body><h1>Party-building in the "two new" sector: '
         f"comparing reports</h1><h2>Reports</h2><ul>{reports}</ul><h2>Notebooks</h2><ol>{items}</ol>"
-        f'<h2>Interactive</h2><p><a href="{EXPLORER_PAGE}">{html.escape(EXPLORER_TITLE)}</a>: every term '
-        "of the keyness table, searchable, with its keyword-in-context lines.</p>"
+        f'<h2>Interactive</h2><p><a href="{EXPLORER_PAGE}">{html.escape(EXPLORER_TITLE)}</a>: up to the '
+        f"{EXPLORER_TERMS:,} most frequent terms of the keyness table, searchable, with their "
+        "keyword-in-context lines.</p>"
         f"<h2>Figures</h2>{figs}</body></html>\n"
     )
     write_text(html_dir / "index.html", page)

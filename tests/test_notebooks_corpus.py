@@ -3,9 +3,11 @@ only two reports hand-labelled, one near-duplicate pair, an extra grouping colum
 a folder outside the project. Everything goes through the real CLI (build, then notebooks) into temp folders.
 Then every figure function is drawn on that corpus and checked for overlapping labels."""
 
+import csv
 import json
 import math
 import re
+import shutil
 import subprocess
 import sys
 import warnings
@@ -31,6 +33,7 @@ from helpers import (
     voices,
 )
 from helpers.codebook import load_codebook
+from helpers.config import MANIFEST
 from helpers.groups import counted_groups, focus_pair, group_order, report_groups
 from helpers.outputs import current
 from helpers.plots.style import DPI
@@ -186,3 +189,23 @@ def test_every_figure_of_30_reports_keeps_its_labels_apart(out):
         drawn.append(name)
         plt.close(fig)
     assert len(drawn) == 13
+
+
+def test_a_single_group_runs_every_notebook_and_says_there_is_nothing_to_compare(tmp_path):
+    """Both seeds in one group: every notebook runs; the two-way views say there is nothing to compare."""
+    with MANIFEST.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        shutil.copy(MANIFEST.parent / row["file"], tmp_path / row["file"])
+        row["region"], row["region_zh"] = "Solo", "单组"
+    with (tmp_path / "manifest.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    out = tmp_path / "out"
+    command = ["notebooks", "--manifest", str(tmp_path / "manifest.csv"), "--out", str(out)]
+    result = subprocess.run([sys.executable, "-m", "helpers", *command], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    executed = current(out / "notebooks", out)
+    assert {p.name for p in executed.glob("*.ipynb")} == {nb.name for nb in numbered_notebooks()}
+    assert "nothing to compare" in _outputs(next(executed.glob("02_*.ipynb")))

@@ -54,7 +54,10 @@ def term_points(keyness: pd.DataFrame, n_terms: int | None = None) -> pd.DataFra
     """The rows of ``keyness.csv`` (one per group and term) for its ``n_terms`` (default
     :func:`terms_shown`) most frequent terms (corpus count, ties by term), with ``per_10k_target`` /
     ``per_10k_reference`` = 10,000 · count / content tokens of the group / of the other groups;
-    columns ``POINT_COLUMNS``, sorted by group order then term."""
+    columns ``POINT_COLUMNS``, sorted by group order then term; no rows when there is a single group
+    (nothing to compare, so an empty keyness table)."""
+    if keyness.empty:
+        return pd.DataFrame(columns=POINT_COLUMNS)
     if n_terms is None:
         n_terms = terms_shown(keyness.group.nunique())
     corpus_count = (keyness.count_target + keyness.count_reference).groupby(keyness.term).max()

@@ -220,6 +220,7 @@ def test_script_from_phrase_aware_conversion(text, script):
         ("本报记者 周琳 通讯员 李华", "周琳|李华"),
         ("记者 张三报道", "张三"),  # no place: the name stays
         ("（记者 张三 报道）", "张三"),
+        ("本报通讯员 李华 王芳", "李华|王芳"),  # any role word may follow 本报, 特约 …
     ],
 )
 def test_bylines_with_a_dateline_place(tmp_path, byline, authors):
@@ -238,6 +239,7 @@ def test_bylines_with_a_dateline_place(tmp_path, byline, authors):
         ("本報訊（記者王小明／台北報導）近日，樓宇黨委召開工作會議。", "王小明"),
         ("近日（5月6日），记者走访了楼宇党委，看到会议正在召开。", ""),  # no 讯/电 lead: not a byline
         ("本报讯（楼宇党委供稿）近日，楼宇党委召开工作会议。", ""),  # no role word: not a person
+        ("本报讯（作者 陈晓）近日，楼宇党委召开工作会议。", "陈晓"),  # the bylines' role words
     ],
 )
 def test_a_byline_in_the_lead_of_the_first_paragraph_gives_the_authors(tmp_path, lead, authors):

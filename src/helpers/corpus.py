@@ -11,7 +11,7 @@ from .manifest import AUTO, Report
 from .normalize import convert_script, merge_duplicates, normalize_text
 from .overrides import apply_overrides
 from .readers import read_blocks
-from .readers.common import Block
+from .readers.common import ROLE_WORDS, Block
 from .readers.detect import detect_format, detect_script
 from .script import detect_convention
 from .segment import content_tokens
@@ -33,16 +33,14 @@ SENTENCE_COLUMNS = ["report_id", "sentence_id", "sentence_key", "block_id", "sec
 
 _DATE = re.compile(r"(\d{4})(?:年|-|/|\.)(\d{1,2})(?:月|-|/|\.)(\d{1,2})日?\s*T?(\d{1,2}:\d{2})?")
 _SOURCE = re.compile(r"来源\s*[:：]\s*(\S+)")
-_ROLE = re.compile(
-    r"\S{0,4}?(?:记者|通讯员|实习生|撰文|作者)\s*[:：]?|[文图]\s*[/／]|报道|报导|[/／（()）【】□■]"
-)
+_ROLE = re.compile(rf"\S{{0,4}}?(?:{ROLE_WORDS})\s*[:：]?|[文图]\s*[/／]|报道|报导|[/／（()）【】□■]")
 # a dateline's place after the names: 记者 王小明 北京报道, 记者王小明／台北报导 (not 记者 张三报道)
 _PLACE = re.compile(  # a name (after a space or a role word) — separator — place + 报道
     rf"((?:\s|[者员生])[{HAN}·]{{2,4}})(?:\s+|\s*[/／]\s*)[{HAN}]{{1,6}}?(?:报道|报导)(?=\s*[）)】]?$)"
 )
 _AUTHOR_IN_META = re.compile(rf"(?:作者|记者)\s*[:：]\s*([{HAN}·]{{2,4}}(?:[、\s]+[{HAN}·]{{2,4}})*)")
 # a news agency's or paper's lead: 本报讯（记者 王小明 通讯员 李四）…, 新华社北京5月6日电（记者王小明、张三）…
-_ROLE_WORD = re.compile(r"(记者|通讯员|实习生)")
+_ROLE_WORD = re.compile(f"({ROLE_WORDS})")
 _LEAD_BYLINE = re.compile(
     rf"^[^。！？，（(]{{0,24}}?[讯电]\s*[（(]([^（）()]*?{_ROLE_WORD.pattern}[^（）()]*)[）)]"
 )

@@ -69,7 +69,8 @@ def quote_depth(text: str) -> int:
 
 
 _NAME = rf"[{HAN}·]{{2,4}}"
-_ROLE_WORD = r"(?:\S{0,4}记者|通讯员|实习生|撰文|作者|文\s*[/／]|文图\s*[/／]|图\s*[/／])"
+ROLE_WORDS = "记者|通讯员|实习生|撰文|作者"  # a byline's role words, after an optional 本报, 特约 …
+_ROLE_WORD = rf"(?:\S{{0,4}}?(?:{ROLE_WORDS})|文\s*[/／]|文图\s*[/／]|图\s*[/／])"
 _DATELINE = rf"(?:\s*[/／]\s*[{HAN}]{{1,6}}?|\s+[{HAN}]{{2,6}}?)?(?:报道|报导)"  # ／台北报导, 北京报道
 _BYLINE = re.compile(
     rf"^[（(【□■]?\s*(?:{_ROLE_WORD}\s*[:：]?\s*{_NAME}(?:[\s、，,]+{_NAME})*\s*)+(?:{_DATELINE})?\s*[）)】]?$"

@@ -7,6 +7,7 @@ from matplotlib.colors import to_rgb
 from .style import FIG_WIDTH, title_and_legend
 
 MAX_LABELS = 60  # beyond this many rows the report names are left off (the colour strip stays)
+STRIP_INCHES = 0.3  # the group colour strip beside the rows, whatever the number of rows
 
 
 def plot_similarity(matrix: pd.DataFrame, groups: pd.Series, colors: dict[str, str], unit: str) -> plt.Figure:
@@ -16,7 +17,7 @@ def plot_similarity(matrix: pd.DataFrame, groups: pd.Series, colors: dict[str, s
     n = len(matrix)
     side = min(max(FIG_WIDTH * 0.7, 0.22 * n + 3.0), 24)
     fig, (strip, ax) = plt.subplots(
-        1, 2, figsize=(side + 1.5, side), width_ratios=[0.03 * n + 0.3, n], sharey=True
+        1, 2, figsize=(side + 1.5, side), width_ratios=[STRIP_INCHES, side], sharey=True
     )
     names = list(matrix.index)
     group_of = groups.to_dict() if unit == "report" else {g: g for g in names}

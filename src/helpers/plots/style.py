@@ -33,14 +33,14 @@ from ..outputs import current, figures_dir
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FALLBACK_FONT_FILE = "SourceHanMonoSC-Regular.otf"  # glyphs Noto Sans CJK SC lacks (see the module docstring)
 LATIN_FONT = "DejaVu Sans"  # matplotlib's own font, last in the chain
-# One colour per group, by the group's position in the corpus (manifest order): the seven colours of the
+# One colour per group, by the group's position in the corpus (manifest order): the colours of the
 # Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), then Paul Tol's "muted" scheme (Tol 2021,
 # "Colour schemes", SRON/EPS/TN/09-002), both designed to stay distinct under the common colour-vision
-# deficiencies. Black and grey are kept for axes and "no group"; past 16 groups the colours repeat (every
-# figure also names its groups in text).
+# deficiencies. The three faintest on white (pale blue, the yellows) come last. Black and grey are kept for
+# axes and "no group"; past 16 groups the colours repeat (every figure also names its groups in text).
 GROUP_PALETTE = (
-    "#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
-    "#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#DDCC77", "#88CCEE", "#CC6677",
+    "#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+    "#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#CC6677", "#88CCEE", "#DDCC77", "#F0E442",
 )  # fmt: skip
 NEUTRAL = "#7F7F7F"
 FIG_WIDTH = 10.0

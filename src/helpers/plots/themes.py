@@ -9,6 +9,7 @@ from .style import FIG_WIDTH, NEUTRAL, title_and_legend
 
 PANELS_PER_ROW = 3
 MAX_REPORT_LABELS = 60  # beyond, the dispersion rows are not labelled (the colours stay)
+RIGHT_MARGIN = 1.08  # the widest interval ends this far inside its panel, never on the edge
 
 
 def plot_group_rates(rates: pd.DataFrame, labels: dict[str, str], colors: dict[str, str]) -> plt.Figure:
@@ -37,7 +38,7 @@ def plot_group_rates(rates: pd.DataFrame, labels: dict[str, str], colors: dict[s
         ax.set_yticks(y, [str(g) for g in order], fontsize=8 if len(order) <= 12 else 7)
         ax.set_ylim(-0.7, len(order) - 0.3)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-        ax.set_xlim(left=0)
+    axes.flat[0].set_xlim(0, RIGHT_MARGIN * max(rates.share_hi.max(), 0.01))  # shared: every panel
     for ax in axes.flat[len(themes) :]:
         ax.set_visible(False)
     units = " / ".join(dict.fromkeys(rates.unit))

@@ -39,8 +39,8 @@ LATIN_FONT = "DejaVu Sans"  # matplotlib's own font, last in the chain
 # deficiencies. The three faintest on white (pale blue, the yellows) come last. Black and grey are kept for
 # axes and "no group"; past 16 groups the colours repeat (every figure also names its groups in text).
 GROUP_PALETTE = (
-    "#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
-    "#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#CC6677", "#88CCEE", "#DDCC77", "#F0E442",
+    "#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#332288", "#117733",
+    "#882255", "#44AA99", "#999933", "#AA4499", "#CC6677", "#88CCEE", "#DDCC77", "#F0E442",
 )  # fmt: skip
 NEUTRAL = "#7F7F7F"
 FIG_WIDTH = 10.0

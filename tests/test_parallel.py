@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from cli import cli_build
 
 from helpers import pipeline
 from helpers.build import build, build_frames
@@ -76,21 +77,7 @@ def test_first_failing_report_stops_the_pool_with_the_serial_line(six, serial_ou
     (six.parent / "broken.txt").write_bytes(bytes(range(256)) * 40)
     out = shutil.copytree(serial_out, tmp_path / "processed")
     before = hash_files(out)
-    command = [
-        sys.executable,
-        "-m",
-        "helpers",
-        "build",
-        "--manifest",
-        str(manifest),
-        "--out",
-        str(out),
-        "--strict",
-    ]
-    runs = [
-        subprocess.run([*command, "--jobs", jobs], capture_output=True, text=True, timeout=300)
-        for jobs in ("1", "2")
-    ]
+    runs = [cli_build(manifest, out, "--strict", "--jobs", jobs, timeout=300) for jobs in ("1", "2")]
     assert runs[0].returncode == runs[1].returncode == 2
     assert runs[0].stderr == runs[1].stderr
     assert runs[1].stderr.count("\n") == 1 and "broken.txt" in runs[1].stderr and "binary" in runs[1].stderr

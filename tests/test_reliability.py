@@ -9,12 +9,11 @@ One small corpus (one seed report) is built once; every case works on its own co
 
 import os
 import shutil
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from cli import cli_build
 from filelock import FileLock
 
 from helpers import provenance
@@ -57,17 +56,6 @@ def case(base: Path, folder: Path) -> tuple[Path, Path]:
     return folder / "manifest.csv", folder / "processed"
 
 
-def cli(manifest: Path, out: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    args = ["build", "--manifest", str(manifest), "--out", str(out), *extra]
-    return subprocess.run(
-        [sys.executable, "-m", "helpers", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, **(env or {})},
-    )
-
-
 def visible(out: Path, hash_files) -> dict:
     """What a reader finds: the current version's files."""
     return hash_files(current(out))
@@ -95,9 +83,9 @@ def killed(base, tmp_path_factory, hash_files):
     def run(point):
         manifest, out = case(base, tmp_path_factory.mktemp("kill") / "c")
         before = visible(out, hash_files)
-        proc = cli(manifest, out, env={"HELPERS_KILL_AT": point})
+        proc = cli_build(manifest, out, env={"HELPERS_KILL_AT": point})
         after = (visible(out, hash_files), complete(out), new_source(out))
-        again = cli(manifest, out)
+        again = cli_build(manifest, out)
         return proc.returncode, before, *after, again, leftovers(out), new_source(out)
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
@@ -133,9 +121,9 @@ def test_unversioned_folder_migrates_without_a_gap(base, tmp_path, hash_files):
     (out.parent / ".processed.tmp-12345").mkdir()  # a leftover of the old scheme's killed builds
     (out / "notes.txt").write_text("a user's own file stays")
     old = load_corpus(out)
-    assert cli(manifest, out, env={"HELPERS_KILL_AT": "before-swap"}).returncode == -9
+    assert cli_build(manifest, out, env={"HELPERS_KILL_AT": "before-swap"}).returncode == -9
     assert load_corpus(out)["reports"].equals(old["reports"])
-    done = cli(manifest, out)
+    done = cli_build(manifest, out)
     assert done.returncode == 0, done.stderr
     assert new_source(out) and complete(out)
     assert sorted(p.name for p in out.iterdir()) == sorted([POINTER, LOCK, current(out).name, "notes.txt"])
@@ -146,7 +134,7 @@ def test_a_locked_folder_waits_then_fails_with_one_line(base, tmp_path, hash_fil
     manifest, out = case(base, tmp_path / "c")
     before = visible(out, hash_files)
     with FileLock(out / LOCK):
-        proc = cli(manifest, out, "--lock-timeout", "1")
+        proc = cli_build(manifest, out, "--lock-timeout", "1")
     waiting, error = proc.stderr.strip().splitlines()
     assert waiting.startswith(f"waiting for {out}: another build")
     assert proc.returncode == 4
@@ -158,7 +146,7 @@ def test_a_locked_folder_waits_then_fails_with_one_line(base, tmp_path, hash_fil
 def test_two_builds_at_once_one_waits_and_both_succeed(base, tmp_path, hash_files):
     manifest, out = case(base, tmp_path / "c")
     with ThreadPoolExecutor(2) as pool:
-        runs = list(pool.map(lambda _: cli(manifest, out, "--force"), range(2)))
+        runs = list(pool.map(lambda _: cli_build(manifest, out, "--force"), range(2)))
     assert [r.returncode for r in runs] == [0, 0], [r.stderr for r in runs]
     assert sum("waiting for" in r.stderr for r in runs) == 1  # never two writers at once
     assert complete(out) and new_source(out)
@@ -171,7 +159,7 @@ def test_two_builds_at_once_one_waits_and_both_succeed(base, tmp_path, hash_file
 def test_full_or_read_only_disk_gets_one_line_and_leaves_outputs(base, tmp_path, hash_files, fault, problem):
     manifest, out = case(base, tmp_path / "c")
     before = visible(out, hash_files)
-    proc = cli(manifest, out, env={"HELPERS_FAIL_WRITE": fault})
+    proc = cli_build(manifest, out, env={"HELPERS_FAIL_WRITE": fault})
     assert proc.returncode == 5
     (line,) = proc.stderr.strip().splitlines()
     assert line.startswith(f"error: {out}") and fault.split(":")[1] in line
@@ -227,7 +215,7 @@ def test_catastrophic_pattern_through_the_build(base, tmp_path, hash_files):
         report.write("\n\n" + "党" * 60 + "。\n")
     before = visible(out, hash_files)
     codebook = codebook_with(tmp_path, CATASTROPHIC[0])
-    proc = cli(manifest, out, "--codebook", str(codebook))
+    proc = cli_build(manifest, out, "--codebook", str(codebook))
     assert proc.returncode == 2, proc.stderr
     (line,) = proc.stderr.strip().splitlines()
     assert f"pattern {CATASTROPHIC[0]!r} took over" in line

@@ -7,14 +7,13 @@ the project made for the test (the package is imported from the copy), so the re
 
 import csv
 import io
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli import cli_build
 
 from helpers.__main__ import main
 from helpers.config import DATA_DIR, PROJ_ROOT, USER_DICT
@@ -39,19 +38,7 @@ PLAIN = {
 
 def run_build(manifest: Path, out: Path, src: Path = PROJ_ROOT / "src") -> subprocess.CompletedProcess:
     """`python -m helpers build --manifest … --out … --force` with the package from ``src``."""
-    env = {**os.environ, "PYTHONPATH": str(src)}
-    command = [
-        sys.executable,
-        "-m",
-        "helpers",
-        "build",
-        "--manifest",
-        str(manifest),
-        "--out",
-        str(out),
-        "--force",
-    ]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    return cli_build(manifest, out, "--force", env={"PYTHONPATH": str(src)})
 
 
 def table(out: Path, name: str) -> pd.DataFrame:

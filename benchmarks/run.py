@@ -9,7 +9,8 @@
    terms): cold build ``--jobs 2`` ÷ ``--jobs 1`` at 800 reports; a cold build at ``SCALE_REPORTS`` reports
    with wall time and the peak proportional set size (PSS) of the whole process tree (workers included);
    that build ÷ bare pure-Python ``jieba.lcut`` of the same texts with the same number of processes;
-   adding one report ÷ the cold build.
+   every notebook run headless on that build's output (time, peak PSS with the kernels); adding one
+   report ÷ the cold build.
 
 Every build runs as ``python -m helpers build`` in a subprocess sampled with psutil. A build that exceeds
 ``MEMORY_CAP_MB`` or ``TIME_CAP_S`` is stopped (the machine is shared) and reported as not finished, with
@@ -182,18 +183,31 @@ def jobs_speedup(folder: Path, reports: int = JOBS_REPORTS) -> dict:
 
 
 def scale_build(folder: Path, reports: int = SCALE_REPORTS) -> dict:
-    """Cold build, bare jieba with the same processes, then one report added (cached rebuild)."""
+    """Cold build, bare jieba with the same processes, every notebook on the build's output, then one report
+    added (cached rebuild)."""
     manifest = scale_corpus.write(folder / "scale", reports // 2)
     jobs = usable_cores()
-    cold = cold_build(manifest, folder / "scale_out", jobs)
+    run = folder / "scale_run"  # the build's out is run/processed, where `notebooks --out run` looks
+    cold = cold_build(manifest, run / "processed", jobs)
     result = {"reports": reports, "jobs": jobs, "cold": cold, "bare_jieba": bare_jieba(manifest, jobs)}
     result["build_vs_jieba"] = cold["seconds"] / result["bare_jieba"]["seconds"]
     if cold["finished"]:
+        command = [
+            sys.executable,
+            "-m",
+            "helpers",
+            "notebooks",
+            "--manifest",
+            str(manifest),
+            "--out",
+            str(run),
+        ]
+        result["notebooks"] = measured([*command, "--jobs", str(jobs)])
         lines = manifest.read_text(encoding="utf-8").splitlines()
         extra = lines[1].replace(lines[1].split(",")[0], "added_report", 1)
         manifest.write_text("\n".join([*lines, extra]) + "\n", encoding="utf-8")
         command = [sys.executable, "-m", "helpers", "build", "--manifest", str(manifest)]
-        added = measured([*command, "--out", str(folder / "scale_out"), "--jobs", str(jobs)])
+        added = measured([*command, "--out", str(run / "processed"), "--jobs", str(jobs)])
         result |= {"add_one": added, "add_one_ratio": added["seconds"] / cold["seconds"]}
     return result
 
@@ -258,6 +272,11 @@ def to_markdown(results: dict) -> str:
             f"| {scale['build_vs_jieba']:.2f}× "
             f"({_build_cell(scale['bare_jieba'])}) | ≤ 1.5× |",
         ]
+        if "notebooks" in scale:
+            lines.append(
+                "| every notebook on that build's output (kernels included) "
+                f"| {_build_cell(scale['notebooks'])} | runs to the end, ≤ 2 GB |"
+            )
         if "add_one" in scale:
             lines.append(
                 f"| add one report ÷ cold build | {scale['add_one_ratio']:.3f}× "

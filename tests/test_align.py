@@ -1,6 +1,7 @@
 """Paragraph correspondence between the two reports; the known pairs were chosen by reading both texts."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from helpers import align
@@ -70,11 +71,17 @@ def test_threshold_is_calibrated_by_the_permutation_null(corpus):
     assert cal.observed_rate < 3 * cal.chance_rate
 
 
+def _null(docs: list[list[str]], group: np.ndarray, **options) -> np.ndarray:
+    codes, _ = pd.factorize(np.array([w for d in docs for w in d], dtype=object), sort=True)
+    lengths = np.array([len(d) for d in docs])
+    return align.null_similarities(codes, lengths, group, sorted(set(group)), **options)
+
+
 def test_null_keeps_lengths_and_is_seeded():
     docs = [["甲", "乙", "丙"], ["丁", "戊"], ["甲", "丁", "己", "庚"], ["乙"]]
     group = np.array(["A", "A", "B", "B"])
-    a = align.null_similarities(docs, group, ["A", "B"], n_perm=5, seed=1)
-    np.testing.assert_array_equal(a, align.null_similarities(docs, group, ["A", "B"], n_perm=5, seed=1))
+    a = _null(docs, group, n_perm=5, seed=1)
+    np.testing.assert_array_equal(a, _null(docs, group, n_perm=5, seed=1))
     assert len(a) == 5 * 4 and ((a >= 0) & (a <= 1 + 1e-9)).all()
 
 
@@ -101,8 +108,56 @@ def test_null_of_a_large_corpus_samples_its_paragraphs(monkeypatch):
     many (here 4 of 12 paragraphs: 4 draws per permutation instead of 12)."""
     docs = [[f"w{i}", f"w{i + 1}", f"u{i}"] for i in range(12)]
     group = np.array(["A", "B"] * 6)
-    assert len(align.null_similarities(docs, group, ["A", "B"], n_perm=3, seed=1)) == 3 * 12
+    assert len(_null(docs, group, n_perm=3, seed=1)) == 3 * 12
     monkeypatch.setattr(align, "NULL_SOURCES", 4)
-    a = align.null_similarities(docs, group, ["A", "B"], n_perm=3, seed=1)
-    np.testing.assert_array_equal(a, align.null_similarities(docs, group, ["A", "B"], n_perm=3, seed=1))
+    a = _null(docs, group, n_perm=3, seed=1)
+    np.testing.assert_array_equal(a, _null(docs, group, n_perm=3, seed=1))
     assert len(a) == 3 * 4
+    # beyond NULL_PARAGRAPHS, the tokens of a seeded sample of 6 paragraphs are shuffled among them alone
+    monkeypatch.setattr(align, "NULL_PARAGRAPHS", 6)
+    b = _null(docs, group, n_perm=3, seed=1)
+    np.testing.assert_array_equal(b, _null(docs, group, n_perm=3, seed=1))
+    assert len(b) == 3 * 4 and not np.array_equal(a, b)
+
+
+def test_candidate_matches_are_the_exact_ones_when_nothing_is_cut(corpus, monkeypatch):
+    """Scoring only candidate pairs gives the all-pairs table when every paragraph's terms are looked up
+    and every term's postings kept — less its rows of similarity 0 (the all-pairs ranking fills a
+    paragraph's k matches with paragraphs sharing no word when fewer share one; those are no candidates)."""
+    exact = align.alignment_table(corpus)
+    shared = exact[0][exact[0].similarity > 0].reset_index(drop=True)
+    assert 0 < len(shared) < len(exact[0])
+    monkeypatch.setattr(align, "EXACT_PAIRS", 0)
+    monkeypatch.setattr(align, "TOP_TERMS", 10**6)
+    monkeypatch.setattr(align, "POSTINGS", 10**6)
+    pd.testing.assert_frame_equal(align.alignment_table(corpus)[0], shared)
+
+
+def test_candidates_follow_each_paragraphs_heaviest_terms(monkeypatch):
+    """Written down before running: with TOP_TERMS = POSTINGS = 1, paragraph 0 (A: 甲 乙 乙 丙) looks up
+    only its heaviest term, 乙 (tf 2), and finds the one paragraph of B in which 乙 weighs most: 3 (乙 丁),
+    not 4 (乙 戊 己), where 乙 is one word of three. Paragraph 1 (A: 丁) finds 3 through 丁. Paragraph 2
+    (A: 庚) uses no word of B: no candidate, so no row."""
+    docs = [["甲", "乙", "乙", "丙"], ["丁"], ["庚"], ["乙", "丁"], ["乙", "戊", "己"]]
+    codes, _ = pd.factorize(np.array([w for d in docs for w in d], dtype=object), sort=True)
+    monkeypatch.setattr(align, "MAX_DF", 1.0)
+    x, _ = align._fit(codes, np.array([len(d) for d in docs]))
+    monkeypatch.setattr(align, "TOP_TERMS", 1)
+    monkeypatch.setattr(align, "POSTINGS", 1)
+    a, b = align.candidates(x, np.array([0, 0, 0, 1, 1]), np.arange(3))
+    assert list(zip(a.tolist(), b.tolist(), strict=True)) == [(0, 3), (1, 3)]
+
+
+def test_candidate_ties_go_to_the_earlier_paragraph(monkeypatch):
+    """Paragraphs 1 and 2 are the same text, so they match paragraph 0 equally well: both rankings put 1
+    first, then 2 (3 shares no word with 0)."""
+    docs = [["甲", "乙"], ["甲", "丙"], ["甲", "丙"], ["丙", "丁"]]
+    codes, _ = pd.factorize(np.array([w for d in docs for w in d], dtype=object), sort=True)
+    monkeypatch.setattr(align, "MAX_DF", 1.0)
+    x, _ = align._fit(codes, np.array([len(d) for d in docs]))
+    group = np.array(["A", "B", "B", "B"])
+    exact = align._matches(x, group, ["A", "B"], 2, np.array([0]), exact=True)
+    approx = align._matches(x, group, ["A", "B"], 2, np.array([0]), exact=False)
+    assert exact[3].tolist() == [1, 2] and exact[4][0] == exact[4][1] > 0
+    for mine, theirs in zip(approx, exact, strict=True):
+        np.testing.assert_array_equal(mine, theirs)

@@ -50,3 +50,31 @@ def test_threshold_is_the_documented_jaccard():
 def test_no_duplicates_gives_an_empty_table(n):
     blocks = _blocks({"a": ORIGINAL, "b": SEPARATE}).query(f"report_id in {list('ab')[:n]}")
     assert near_duplicates.near_duplicates(blocks).empty
+
+
+def test_shingles_stay_within_a_report():
+    """Written before running: 4 characters give no 5-shingle, 6 give 2; the same run of 5 characters has
+    the same id in every report; whitespace is removed first."""
+    x = near_duplicates.shingles(["甲乙丙丁", "甲乙丙丁戊己", "甲乙 丙丁\n戊"])
+    assert x.getnnz(axis=1).tolist() == [0, 2, 1]
+    assert set(x[2].indices) < set(x[1].indices)
+
+
+def test_beyond_exact_reports_sketches_find_the_same_clusters(monkeypatch):
+    """The sketch candidates give the all-pairs answer on the fixture, and on 40 republications of one
+    article (each with its own first line) among 40 unrelated texts: every republication joins the first,
+    through at most 2 candidate checks per report rather than the 780 pairs among the copies."""
+    blocks = _blocks({"a": ORIGINAL, "b": SEPARATE, "c": REPUBLISHED, "d": ORIGINAL})
+    exact = near_duplicates.near_duplicates(blocks)
+    monkeypatch.setattr(near_duplicates, "EXACT_REPORTS", 0)
+    pd.testing.assert_frame_equal(near_duplicates.near_duplicates(blocks), exact)
+    many = {f"copy{i:02d}": [f"第{i}稿", *ORIGINAL[:3]] for i in range(40)}
+    many |= {
+        f"other{i:02d}": ["".join(chr(0x4E00 + (i * 977 + j * 31) % 20000) for j in range(80))]
+        for i in range(40)
+    }
+    table = near_duplicates.near_duplicates(_blocks(many))
+    assert table.report_id.tolist() == [f"copy{i:02d}" for i in range(1, 40)]
+    assert (table.duplicate_of == "copy00").all()
+    x = near_duplicates.shingles(["".join(p) for p in many.values()])
+    assert len(near_duplicates.sketch_pairs(x)[0]) <= 80

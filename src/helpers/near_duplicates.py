@@ -9,35 +9,54 @@ linked by such pairs form a cluster (connected components), represented by its f
 order. The inference counts a cluster as one report: the other members are left out of keyness and theme
 rates by default (:func:`representatives`), and listed in ``near_duplicates.csv``.
 
-Shingles are hashed into 2²⁰ features (scikit-learn's ``HashingVectorizer``, deterministic); the pairwise
-intersections are sparse products computed in row chunks, so memory stays bounded.
+Shingles are hashed to 31-bit ids (a polynomial rolling hash of the code points, then a multiply-xorshift
+mix, vectorised with NumPy; deterministic). Up to ``EXACT_REPORTS`` (500) reports every pair is compared
+(sparse products in row chunks). Beyond that, comparing every pair would take time growing with the square
+of the corpus (a cluster of m copies alone has m²/2 pairs), so candidate pairs come from bottom-k sketches
+(Broder 1997; Cohen & Kaplan 2007): each report's ``SKETCH`` (16) smallest shingle ids; reports sharing
+an id are linked to the first report (manifest order) that has it, and each such pair's exact Jaccard is
+checked. Two reports with Jaccard J share about 16·J of their sketch ids, so a near-duplicate pair nearly
+always shares one; it is still missed when every report it shares an id with first is not its
+near-duplicate (deterministic; linear time and memory).
 """
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
-from sklearn.feature_extraction.text import HashingVectorizer
 
 SHINGLE = 5
 THRESHOLD = 0.5
 CHUNK_ROWS = 500
+CHUNK_PAIRS = 100_000  # report pairs whose intersections are counted at once
+EXACT_REPORTS = 500  # beyond this many reports, only candidate pairs from the sketches are compared
+SKETCH = 16  # smallest shingle ids per report in its sketch
+ID_BITS = 31
+MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # rolling-hash base (2⁶⁴ / golden ratio, odd)
+MIX = np.uint64(0xBF58476D1CE4E5B9)  # splitmix64's first multiplier (Steele, Lea & Flood 2014)
 COLUMNS = ["report_id", "duplicate_of", "jaccard"]
 
 
 def shingles(texts: list[str]) -> sparse.csr_matrix:
-    """Reports × hashed 5-shingles, binary (whitespace removed first)."""
-    vectorizer = HashingVectorizer(
-        analyzer="char",
-        ngram_range=(SHINGLE, SHINGLE),
-        n_features=2**20,
-        binary=True,
-        norm=None,
-        alternate_sign=False,
-        lowercase=False,
-        preprocessor=lambda text: "".join(text.split()),
-    )
-    return vectorizer.transform(texts).astype(np.int32).tocsr()
+    """Reports × hashed 5-shingle ids (2³¹ columns), binary, indices sorted (whitespace removed first)."""
+    chars = [np.frombuffer("".join(t.split()).encode("utf-32-le"), dtype=np.uint32) for t in texts]
+    lengths = np.array([len(c) for c in chars], dtype=np.int64)
+    codes = np.concatenate([*chars, np.zeros(0, np.uint32)]).astype(np.uint64)
+    n = max(len(codes) - SHINGLE + 1, 0)
+    h = codes[:n].copy()
+    for j in range(1, SHINGLE):
+        h *= MULTIPLIER
+        h += codes[j : j + n]
+    h ^= h >> np.uint64(29)
+    h *= MIX
+    h >>= np.uint64(64 - ID_BITS)
+    report = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)[:n]
+    whole = np.arange(SHINGLE, n + SHINGLE) <= np.cumsum(lengths)[report]  # not across two reports
+    key = np.sort(report[whole] << ID_BITS | h[whole].astype(np.int64))
+    key = key[np.diff(key, prepend=-1) > 0]
+    indptr = np.searchsorted(key >> ID_BITS, np.arange(len(texts) + 1))
+    ids = (key & (2**ID_BITS - 1)).astype(np.int32)
+    return sparse.csr_matrix((np.ones(len(key), np.int32), ids, indptr), shape=(len(texts), 2**ID_BITS))
 
 
 def near_duplicates(blocks: pd.DataFrame, threshold: float = THRESHOLD) -> pd.DataFrame:
@@ -47,35 +66,67 @@ def near_duplicates(blocks: pd.DataFrame, threshold: float = THRESHOLD) -> pd.Da
     body = blocks[blocks.kind == "body"]
     text = body.groupby("report_id", sort=False).text.agg("".join)
     ids = list(dict.fromkeys(blocks.report_id))
-    text = text.reindex(ids, fill_value="")
-    x = shingles(list(text))
-    size = np.asarray(x.sum(axis=1)).ravel()
-    rows, cols = [], []
-    for start in range(0, len(ids), CHUNK_ROWS):
-        inter = (x[start : start + CHUNK_ROWS] @ x.T).tocoo()
-        a, b = inter.row + start, inter.col
-        union = size[a] + size[b] - inter.data
-        keep = (a < b) & (inter.data >= threshold * union) & (union > 0)
-        rows.append(a[keep])
-        cols.append(b[keep])
-    a, b = np.concatenate(rows), np.concatenate(cols)
-    graph = sparse.coo_matrix((np.ones(len(a)), (a, b)), shape=(len(ids), len(ids)))
+    x = shingles(list(text.reindex(ids, fill_value="")))
+    size = np.diff(x.indptr)
+    a, b, inter = all_pairs(x) if len(ids) <= EXACT_REPORTS else sketch_pairs(x)
+    union = size[a] + size[b] - inter
+    keep = (inter >= threshold * union) & (union > 0)
+    graph = sparse.coo_matrix((np.ones(keep.sum()), (a[keep], b[keep])), shape=(len(ids), len(ids)))
     _, label = connected_components(graph, directed=False)
-    first = {}
-    for i, lab in enumerate(label):
-        first.setdefault(lab, i)
-    members = [i for i, lab in enumerate(label) if first[lab] != i]
-    rep = [first[label[i]] for i in members]
-    inter = np.array([x[i].multiply(x[r]).sum() for i, r in zip(members, rep, strict=True)], dtype=float)
+    _, first = np.unique(label, return_index=True)
+    rep = first[label]
+    members = np.flatnonzero(rep != np.arange(len(ids)))
+    rep = rep[members]
+    inter = intersections(x, members, rep).astype(float)
     union = size[members] + size[rep] - inter
     return pd.DataFrame(
         {
-            "report_id": [ids[i] for i in members],
-            "duplicate_of": [ids[r] for r in rep],
+            "report_id": np.asarray(ids, dtype=object)[members],
+            "duplicate_of": np.asarray(ids, dtype=object)[rep],
             "jaccard": np.round(np.divide(inter, union, out=np.ones_like(inter), where=union > 0), 6),
         },
         columns=COLUMNS,
     )
+
+
+def all_pairs(x: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair (a < b) of rows sharing a shingle, with the number they share (sparse products in chunks
+    of ``CHUNK_ROWS`` rows, on the shingle ids renumbered 0…)."""
+    x = sparse.csr_matrix((x.data, pd.factorize(x.indices)[0], x.indptr))
+    found = [(np.zeros(0, np.int64),) * 3]
+    for start in range(0, x.shape[0], CHUNK_ROWS):
+        inter = (x[start : start + CHUNK_ROWS] @ x.T).tocoo()
+        a, b = inter.row + start, inter.col
+        keep = a < b
+        found.append((a[keep], b[keep], inter.data[keep]))
+    return (
+        tuple(np.concatenate(part) for part in zip(*found, strict=True)) if found else (np.zeros(0, int),) * 3
+    )
+
+
+def sketch_pairs(x: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate pairs (a, b), distinct: a is the first row whose ``SKETCH`` smallest shingle ids include
+    one of b's; with the number of shingles they share."""
+    take = np.minimum(np.diff(x.indptr), SKETCH)
+    at = np.repeat(x.indptr[:-1] - np.cumsum(take) + take, take) + np.arange(take.sum())
+    report = np.repeat(np.arange(x.shape[0]), take)
+    order = np.lexsort((report, x.indices[at]))
+    value, report = x.indices[at][order], report[order]
+    later = np.flatnonzero(np.diff(value, prepend=-1) == 0)
+    first = np.maximum.accumulate(np.where(np.diff(value, prepend=-1) != 0, np.arange(len(value)), 0))
+    pair = np.sort(report[first[later]].astype(np.int64) * x.shape[0] + report[later])
+    pair = pair[np.diff(pair, prepend=-1) > 0]
+    a, b = pair // x.shape[0], pair % x.shape[0]
+    return a, b, intersections(x, a, b)
+
+
+def intersections(x: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Shingles shared by rows ``a[i]`` and ``b[i]`` of the binary ``x``, for each i."""
+    parts = [
+        np.asarray(x[a[i : i + CHUNK_PAIRS]].multiply(x[b[i : i + CHUNK_PAIRS]]).sum(axis=1)).ravel()
+        for i in range(0, len(a), CHUNK_PAIRS)
+    ]
+    return np.concatenate([*parts, np.zeros(0, np.int64)])
 
 
 def representatives(reports: pd.DataFrame, duplicates: pd.DataFrame | None) -> pd.DataFrame:

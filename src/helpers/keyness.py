@@ -18,6 +18,8 @@ dispersed: it occurs in at least ``MIN_PARAGRAPHS`` of the group's paragraphs, s
 paragraph is never called distinctive. Gries' (2008) DP over the group's paragraphs is reported too.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 from scipy import sparse, special, stats
@@ -59,47 +61,77 @@ def content(tokens: pd.DataFrame) -> pd.DataFrame:
     return out.assign(token=out["token"].astype(str))
 
 
-def term_matrix(tokens: pd.DataFrame, keys: pd.Series) -> tuple[sparse.csr_matrix, pd.Index, pd.Index]:
-    """Sparse content-token counts, terms (sorted) × columns, where ``keys`` (aligned with ``tokens``'s
-    index) names each token's column; columns in order of first appearance of ``keys``."""
-    ct = content(tokens)
-    keys = keys.loc[ct.index]
-    term, terms = pd.factorize(ct["token"], sort=True)
-    col, cols = pd.factorize(keys, sort=False)
-    counts = sparse.coo_matrix(
-        (np.ones(len(term), dtype=np.int64), (term, col)), shape=(len(terms), len(cols))
-    ).tocsr()
-    counts.sum_duplicates()
-    return counts, pd.Index(terms, name="term"), pd.Index(cols)
+class Coded(NamedTuple):
+    """The content tokens as integer codes, one entry per token (see :func:`coded`)."""
+
+    report: np.ndarray  # into ``reports`` (order of first appearance)
+    term: np.ndarray  # into ``terms`` (sorted)
+    block: np.ndarray  # block_id of the token's sentence, -1 when it has none
+    reports: pd.Index
+    terms: pd.Index
+
+    def paragraph(self) -> tuple[np.ndarray, int]:
+        """Each token's paragraph, distinct per (report, block) — a sentence without block counts as one
+        paragraph of its report — and an upper bound of the codes."""
+        per_report = int(self.block.max(initial=0)) + 2
+        return self.report.astype(np.int64) * per_report + self.block + 1, len(self.reports) * per_report
+
+    def groups(self, groups: pd.Series) -> tuple[np.ndarray, pd.Index]:
+        """Each token's group code (-1 when its report is not in ``groups``: report_id → group) and the
+        groups in order of first appearance."""
+        label = groups.reindex(self.reports)
+        names = pd.Index(pd.unique(label.dropna()))
+        return names.get_indexer(label)[self.report], names
 
 
-def count_matrix(tokens: pd.DataFrame, groups: pd.Series | None = None) -> pd.DataFrame:
-    """Content-token counts, one row per term (sorted), one column per group (or report when ``groups`` is
-    None), dense — for small tables and tests."""
-    keys = tokens["report_id"] if groups is None else tokens["report_id"].map(groups)
-    counts, terms, cols = term_matrix(tokens, keys)
-    return pd.DataFrame(counts.toarray(), index=terms, columns=cols)
+def coded(tokens: pd.DataFrame, sentences: pd.DataFrame) -> Coded:
+    """The content tokens (``is_stopword`` False) of ``tokens`` as integer codes — reports, terms and
+    paragraphs (``block_id`` of each token's sentence in ``sentences``) — so that counts are sparse
+    matrices and sorts of integers, not group-bys over text (fast at millions of tokens)."""
+    ct = tokens.loc[~tokens["is_stopword"].astype(bool)]
+    report, reports = pd.factorize(ct["report_id"])
+    term, terms = pd.factorize(ct["token"].astype(str), sort=True)
+    sent_key = _sentence_key(reports.get_indexer(sentences["report_id"]), sentences["sentence_id"])
+    row = pd.Index(sent_key).get_indexer(_sentence_key(report, ct["sentence_id"]))
+    block = np.where(row >= 0, sentences["block_id"].to_numpy(np.int64)[row], -1)
+    return Coded(report, term, block, pd.Index(reports), pd.Index(terms, name="term"))
+
+
+def _sentence_key(report: np.ndarray, sentence_id: pd.Series) -> np.ndarray:
+    return report.astype(np.int64) << 32 | sentence_id.to_numpy(np.int64)
+
+
+def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``sorted_keys`` and how often each occurs."""
+    start = np.flatnonzero(np.diff(sorted_keys, prepend=sorted_keys[:1] - 1))
+    return sorted_keys[start], np.diff(np.append(start, len(sorted_keys)))
 
 
 def frequency_table(tokens: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """Per report and term: ``count``, ``rate_per_10k`` content tokens and ``paragraphs`` containing it.
 
-    A paragraph is a body block (``block_id`` of ``sentences.parquet``). Sorted by report (corpus order),
+    A paragraph is a block (``block_id`` of ``sentences.parquet``). Sorted by report (corpus order),
     count descending, term.
     """
-    ct = content(tokens).merge(sentences[["report_id", "sentence_id", "block_id"]], how="left")
-    reports = list(dict.fromkeys(tokens["report_id"]))
-    table = (
-        ct.groupby(["report_id", "token"])
-        .agg(count=("token", "size"), paragraphs=("block_id", "nunique"))
-        .reset_index()
-        .rename(columns={"token": "term"})
+    c = coded(tokens, sentences)
+    n_terms, n_blocks = len(c.terms), int(c.block.max(initial=0)) + 2
+    cell = np.sort((c.report.astype(np.int64) * n_terms + c.term) * n_blocks + c.block + 1)
+    pair, count = _runs(cell // n_blocks)
+    in_paragraph = _runs(cell)[0]
+    in_paragraph = in_paragraph[in_paragraph % n_blocks > 0] // n_blocks
+    paragraphs = np.searchsorted(in_paragraph, pair, "right") - np.searchsorted(in_paragraph, pair)
+    report, term = pair // n_terms, pair % n_terms
+    total = np.bincount(report, weights=count)[report]
+    order = np.lexsort((term, -count, report))
+    return pd.DataFrame(
+        {
+            "report_id": c.reports[report[order]],
+            "term": c.terms[term[order]],
+            "count": count[order],
+            "rate_per_10k": (count / total * 10_000).round(2)[order],
+            "paragraphs": paragraphs[order],
+        }
     )
-    totals = table.groupby("report_id")["count"].transform("sum")
-    table.insert(3, "rate_per_10k", (table["count"] / totals * 10_000).round(2))
-    order = table["report_id"].map({r: i for i, r in enumerate(reports)})
-    table = table.assign(_order=order).sort_values(["_order", "count", "term"], ascending=[True, False, True])
-    return table.drop(columns="_order").reset_index(drop=True)
 
 
 def group_frequencies(frequencies: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
@@ -181,25 +213,41 @@ def dispersion(tokens: pd.DataFrame, sentences: pd.DataFrame, groups: pd.Series)
     DP = ½ Σ_p |v_p − s_p|, v_p = the term's count in paragraph p / its count in the group, s_p = paragraph
     p's content tokens / the group's. 0 = spread like the text itself, → 1 = all in one small paragraph.
     Computed sparsely: Σ over paragraphs without the term of |0 − s_p| = 1 − Σ over those with it of s_p."""
-    ct = content(tokens).merge(sentences[["report_id", "sentence_id", "block_id"]], how="left")
-    ct = ct.assign(
-        group=ct["report_id"].map(groups), para=ct["report_id"] + "\x1f" + ct["block_id"].astype(str)
+    c = coded(tokens, sentences)
+    group, names = c.groups(groups)
+    key, paragraphs, dp = _dispersion(c, group, len(names))
+    return pd.DataFrame(
+        {
+            "group": names[key % len(names)],
+            "term": c.terms[key // len(names)],
+            "paragraphs_target": paragraphs,
+            "dp_target": dp,
+        }
     )
-    cell = ct.groupby(["group", "para", "token"], sort=False).size().rename("f").reset_index()
-    para_size = ct.groupby(["group", "para"], sort=False).size()
-    group_size = ct.groupby("group", sort=False).size()
-    term_total = cell.groupby(["group", "token"], sort=False)["f"].transform("sum")
+
+
+def _dispersion(c: Coded, group: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`dispersion` as arrays: key (term code × ``n_groups`` + group code, sorted), paragraphs, DP."""
+    para, n_para = c.paragraph()
+    para, term, group = para[group >= 0], c.term[group >= 0], group[group >= 0]
+    cell, f = _runs(np.sort(para * len(c.terms) + term))
+    cell_para, cell_term = cell // len(c.terms), cell % len(c.terms)
+    para_group = np.zeros(n_para, dtype=np.int64)
+    para_group[para] = group
     s = (
-        para_size.reindex(pd.MultiIndex.from_frame(cell[["group", "para"]])).to_numpy()
-        / cell["group"].map(group_size).to_numpy()
+        np.bincount(para, minlength=n_para)[cell_para]
+        / np.bincount(group, minlength=n_groups)[para_group[cell_para]]
     )
-    v = cell["f"].to_numpy() / term_total.to_numpy()
-    cell = cell.assign(part=np.abs(v - s) - s)
-    out = cell.groupby(["group", "token"], sort=False).agg(
-        paragraphs_target=("f", "size"), dp=("part", "sum")
+    cells = pd.DataFrame({"key": cell_term * n_groups + para_group[cell_para], "f": f})
+    v = f / cells.groupby("key")["f"].transform("sum").to_numpy()
+    out = (
+        cells.assign(part=np.abs(v - s) - s).groupby("key").agg(paragraphs=("f", "size"), dp=("part", "sum"))
     )
-    out["dp_target"] = (0.5 * (1 + out.pop("dp"))).clip(0, 1).round(6)
-    return out.reset_index().rename(columns={"token": "term"})
+    return (
+        out.index.to_numpy(),
+        out["paragraphs"].to_numpy(),
+        (0.5 * (1 + out["dp"])).clip(0, 1).round(6).to_numpy(),
+    )
 
 
 def keyness_table(
@@ -228,12 +276,17 @@ def keyness_table(
     ``paragraphs_target`` ≥ ``min_paragraphs``. Rows sorted by group (order of ``groups``), ``g2``
     descending, term. Raises nothing; no inf or NaN in any column.
     """
+    coded_tokens = coded(tokens, sentences)
     if groups is None:
-        groups = pd.Series(pd.unique(tokens["report_id"]), index=pd.unique(tokens["report_id"]))
-    tokens = tokens[tokens["report_id"].isin(groups.index)]
-    counts, terms, cols = term_matrix(tokens, tokens["report_id"].map(groups))
-    if counts.shape[1] < 2:  # one group: nothing to compare it with
+        groups = pd.Series(coded_tokens.reports, index=coded_tokens.reports)
+    group, cols = coded_tokens.groups(groups)
+    if len(cols) < 2:  # one group: nothing to compare it with
         return pd.DataFrame(columns=KEYNESS_COLUMNS)
+    used = group >= 0
+    counts = sparse.csr_matrix(
+        (np.ones(used.sum(), dtype=np.int64), (coded_tokens.term[used], group[used])),
+        shape=(len(coded_tokens.terms), len(cols)),
+    )
     n_t = np.asarray(counts.sum(axis=0)).ravel()  # content tokens per group
     n = n_t.sum()
     n_r = n - n_t
@@ -254,7 +307,7 @@ def keyness_table(
     table = pd.DataFrame(
         {
             "group": cols.to_numpy()[group_no],
-            "term": terms.to_numpy()[tested[rows]],
+            "term": coded_tokens.terms.to_numpy()[tested[rows]],
             "count_target": a[rows, group_no],
             "count_reference": c[rows, group_no],
             "total_target": n_t[group_no],
@@ -268,19 +321,16 @@ def keyness_table(
             "log_odds_z": z[rows, group_no],
         }
     )
-    spread = dispersion(tokens, sentences, groups)
-    table = table.merge(spread, on=["group", "term"], how="left").fillna(
-        {"paragraphs_target": 0, "dp_target": 1.0}
-    )
-    table["paragraphs_target"] = table["paragraphs_target"].astype(int)
+    key, paragraphs, dp = _dispersion(coded_tokens, group, len(cols))
+    at = np.minimum(np.searchsorted(key, tested[rows] * len(cols) + group_no), max(len(key) - 1, 0))
+    found = key[at] == tested[rows] * len(cols) + group_no if len(key) else np.zeros(len(rows), bool)
+    table["paragraphs_target"] = np.where(found, paragraphs[at] if len(key) else 0, 0)
+    table["dp_target"] = np.where(found, dp[at] if len(key) else 1.0, 1.0)
     table["distinctive"] = (
         (table.log_ratio > 0) & (table.q_value <= q_max) & (table.paragraphs_target >= min_paragraphs)
     )
-    order = {g: i for i, g in enumerate(cols)}
-    table = table.assign(_o=table.group.map(order)).sort_values(
-        ["_o", "g2", "term"], ascending=[True, False, True]
-    )
-    return table.drop(columns="_o").reset_index(drop=True)[KEYNESS_COLUMNS]
+    order = np.lexsort((tested[rows], -table["g2"].to_numpy(), group_no))
+    return table.iloc[order].reset_index(drop=True)[KEYNESS_COLUMNS]
 
 
 def vocabulary_stage(frames: dict[str, pd.DataFrame], options: dict) -> dict[str, pd.DataFrame]:

@@ -28,7 +28,7 @@ from scipy.sparse.csgraph import connected_components
 SHINGLE = 5
 THRESHOLD = 0.5
 CHUNK_ROWS = 500
-CHUNK_PAIRS = 100_000  # report pairs whose intersections are counted at once
+CHUNK_PAIRS = 2_000  # report pairs whose intersections are counted at once (rows of ~3,000 shingles)
 EXACT_REPORTS = 500  # beyond this many reports, only candidate pairs from the sketches are compared
 SKETCH = 16  # smallest shingle ids per report in its sketch
 ID_BITS = 31
@@ -38,7 +38,17 @@ COLUMNS = ["report_id", "duplicate_of", "jaccard"]
 
 
 def shingles(texts: list[str]) -> sparse.csr_matrix:
-    """Reports × hashed 5-shingle ids (2³¹ columns), binary, indices sorted (whitespace removed first)."""
+    """Reports × hashed 5-shingle ids (2³¹ columns), binary, indices sorted (whitespace removed first);
+    hashed ``CHUNK_ROWS`` reports at a time, so memory stays bounded."""
+    parts = [_shingle_ids(texts[i : i + CHUNK_ROWS]) for i in range(0, len(texts), CHUNK_ROWS)]
+    sizes = np.concatenate([[0], *(np.diff(indptr) for indptr, _ in parts)])
+    ids = np.concatenate([np.zeros(0, np.int32), *(ids for _, ids in parts)])
+    data = np.ones(len(ids), np.int32)
+    return sparse.csr_matrix((data, ids, np.cumsum(sizes)), shape=(len(texts), 2**ID_BITS))
+
+
+def _shingle_ids(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Row pointers and sorted distinct shingle ids of ``texts`` (CSR parts)."""
     chars = [np.frombuffer("".join(t.split()).encode("utf-32-le"), dtype=np.uint32) for t in texts]
     lengths = np.array([len(c) for c in chars], dtype=np.int64)
     codes = np.concatenate([*chars, np.zeros(0, np.uint32)]).astype(np.uint64)
@@ -55,8 +65,7 @@ def shingles(texts: list[str]) -> sparse.csr_matrix:
     key = np.sort(report[whole] << ID_BITS | h[whole].astype(np.int64))
     key = key[np.diff(key, prepend=-1) > 0]
     indptr = np.searchsorted(key >> ID_BITS, np.arange(len(texts) + 1))
-    ids = (key & (2**ID_BITS - 1)).astype(np.int32)
-    return sparse.csr_matrix((np.ones(len(key), np.int32), ids, indptr), shape=(len(texts), 2**ID_BITS))
+    return indptr, (key & (2**ID_BITS - 1)).astype(np.int32)
 
 
 def near_duplicates(blocks: pd.DataFrame, threshold: float = THRESHOLD) -> pd.DataFrame:

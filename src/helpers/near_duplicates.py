@@ -27,8 +27,8 @@ from scipy.sparse.csgraph import connected_components
 
 SHINGLE = 5
 THRESHOLD = 0.5
-CHUNK_ROWS = 500
-CHUNK_PAIRS = 2_000  # report pairs whose intersections are counted at once (rows of ~3,000 shingles)
+CHUNK_ROWS = 200  # reports hashed (and, all pairs, multiplied) at once
+CHUNK_PAIRS = 500  # report pairs whose intersections are counted at once (rows of ~3,000 shingles)
 EXACT_REPORTS = 500  # beyond this many reports, only candidate pairs from the sketches are compared
 SKETCH = 16  # smallest shingle ids per report in its sketch
 ID_BITS = 31

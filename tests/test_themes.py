@@ -5,10 +5,11 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
+import regex
 import yaml
 
 from helpers import pipeline, theme_rates, themes
-from helpers.codebook import REQUIRED_THEMES, load_codebook
+from helpers.codebook import REQUIRED_THEMES, Theme, load_codebook
 from helpers.config import CODEBOOK, MANIFEST
 from helpers.corpus import read_report
 from helpers.errors import InputError
@@ -167,6 +168,17 @@ def test_exclude_vetoes_only_the_overlapping_match(codebook):
     assert (0, 2) not in spans  # 学习团
     assert (14, 16) in spans and learning.matched_terms(text) == ["参观", "学习"]
     assert learning.spans("深入学习领会讲话精神") == []
+
+
+def test_a_pattern_matches_as_it_does_alone_whatever_the_other_patterns():
+    # the theme screens a sentence with all its include patterns as one alternation; a backreference or a
+    # global inline flag would change meaning there, so such patterns must be matched one by one
+    def theme(*include):
+        patterns = tuple(regex.compile(p, regex.IGNORECASE | regex.V0) for p in include)
+        return Theme("t", "T", "题", "", patterns, (), ())
+
+    assert theme("(数)字化", r"(建)\1").spans("党建建设") == [(1, 3)]  # \1: its own group, not 数
+    assert theme("(工)作", r"人(才)\g<1>").spans("人才才") == [(0, 3)]
 
 
 def test_highlight_marks_every_match_and_escapes_html(codebook):

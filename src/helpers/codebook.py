@@ -5,11 +5,13 @@ does not overlap a match of one of its ``exclude`` patterns (so 学习 inside �
 elsewhere in the same sentence still counts). Patterns are regular expressions in Python's syntax,
 case-insensitive, matched by the ``regex`` package with a time limit: a pattern that backtracks
 catastrophically (nested quantifiers such as ``(a|aa)+$``) stops the build with one line naming its theme
-instead of hanging it.
+instead of hanging it. A sentence is first screened with one search for all of a theme's include patterns
+as an alternation: most sentences match none, and then no pattern is run on its own (nor any exclude).
 """
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import regex
@@ -24,6 +26,11 @@ REQUIRED_THEMES = ("integration", "digitization", "talent")
 FIELDS = ("id", "label_en", "label_zh", "definition", "include", "exclude", "examples")
 _TEXT_FIELDS = ("label_en", "label_zh", "definition")
 _ID = re.compile(r"[a-z][a-z0-9_]*")
+_FLAGS = regex.IGNORECASE | regex.V0
+# What may mean something else inside an alternation of patterns: a backreference (\1, \g<name>), group
+# recursion or a conditional ((?1), (?&name), (?P>name), (?(1)…)), an inline flag applying to the whole
+# pattern ((?x)). Conservative: a pattern that only looks like one is not screened either.
+_SCREEN_UNSAFE = re.compile(r"\\[1-9gk]|\(\?(?![:=!#>]|<[=!]|P?<[A-Za-z_])")
 
 
 @dataclass(frozen=True)
@@ -40,13 +47,12 @@ class Theme:
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the include matches that no exclude match overlaps, in order; overlapping
         matches of different patterns (能力 and 能力素质) are merged into one span, i.e. one hit."""
-        vetoes = [m.span() for p in self.exclude for m in self._finditer(p, text)]
-        found = sorted(
-            m.span()
-            for p in self.include
-            for m in self._finditer(p, text)
-            if m.end() > m.start() and not any(m.start() < e and s < m.end() for s, e in vetoes)
-        )
+        if not self._may_match(text):
+            return []
+        found = sorted(m.span() for p in self.include for m in self._finditer(p, text) if m.end() > m.start())
+        if found and self.exclude:
+            vetoes = [m.span() for p in self.exclude for m in self._finditer(p, text)]
+            found = [(s, e) for s, e in found if not any(s < ve and vs < e for vs, ve in vetoes)]
         merged: list[tuple[int, int]] = []
         for start, end in found:
             if merged and start < merged[-1][1]:
@@ -54,6 +60,28 @@ class Theme:
             else:
                 merged.append((start, end))
         return merged
+
+    @cached_property
+    def _screen(self) -> regex.Pattern | None:
+        """All include patterns as one alternation: no match of it anywhere in a sentence means no include
+        pattern matches there. None when a pattern could change meaning inside it (a backreference, group
+        recursion, a global inline flag: see ``_SCREEN_UNSAFE``)."""
+        if any(_SCREEN_UNSAFE.search(p.pattern) for p in self.include):
+            return None
+        try:
+            return regex.compile("|".join(f"(?:{p.pattern})" for p in self.include), _FLAGS)
+        except regex.error:
+            return None
+
+    def _may_match(self, text: str) -> bool:
+        """False only when no include pattern matches ``text`` (one search instead of one per pattern); a
+        screen that times out says True, and the pattern-by-pattern matching then names the culprit."""
+        if self._screen is None:
+            return True
+        try:
+            return self._screen.search(text, timeout=MATCH_TIMEOUT) is not None
+        except TimeoutError:
+            return True
 
     def _finditer(self, pattern: regex.Pattern, text: str) -> list:
         try:
@@ -66,9 +94,9 @@ class Theme:
                 "rewrite it without a repeated group whose alternatives overlap, e.g. (a|aa)+ → a+",
             ) from None
 
-    def matched_terms(self, text: str) -> list[str]:
-        """The distinct matched strings, in order of first appearance."""
-        return list(dict.fromkeys(text[s:e] for s, e in self.spans(text)))
+    def matched_terms(self, text: str, spans: list[tuple[int, int]] | None = None) -> list[str]:
+        """The distinct matched strings, in order of first appearance (``spans``: its spans, if known)."""
+        return list(dict.fromkeys(text[s:e] for s, e in (self.spans(text) if spans is None else spans)))
 
 
 def load_codebook(path: Path) -> list[Theme]:
@@ -151,6 +179,6 @@ def _theme(path: Path, number: int, entry) -> Theme:
 
 def _compile(pattern: str, field: str, fail) -> regex.Pattern:
     try:
-        return regex.compile(pattern, regex.IGNORECASE | regex.V0)
+        return regex.compile(pattern, _FLAGS)
     except regex.error as err:
         fail(field, f"has an invalid regular expression {pattern!r} ({err})", "fix or quote the pattern")

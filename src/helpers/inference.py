@@ -53,10 +53,20 @@ def ratio_replicates(
     ``numerators``: units × k sums per unit (e.g. coded sentences per report and theme); ``denominators``:
     units (e.g. sentences per report). A replicate whose denominator is 0 counts as 0.
     """
-    values = np.column_stack([numerators, denominators]).astype(float)
-    sums = np.vstack([w @ values for w in bootstrap_counts(len(values), key, n_boot, seed)])
+    sums = replicate_sums(np.column_stack([numerators, denominators]).astype(float), key, n_boot, seed)
+    return ratio(sums[:, :-1], sums[:, [-1]])
+
+
+def replicate_sums(values: np.ndarray, key: str, n_boot: int = N_BOOT, seed: int = SEED) -> np.ndarray:
+    """Bootstrap replicates (``n_boot`` × k) of the column sums of ``values`` (units × k, float), resampling
+    the rows with :func:`bootstrap_counts` (so several ratios can share one set of resamples)."""
+    return np.vstack([w @ values for w in bootstrap_counts(len(values), key, n_boot, seed)])
+
+
+def ratio(numerators: np.ndarray, denominators: np.ndarray) -> np.ndarray:
+    """``numerators / denominators`` (broadcast), 0 where the denominator is 0."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.nan_to_num(sums[:, :-1] / sums[:, [-1]])
+        return np.nan_to_num(numerators / denominators)
 
 
 def percentile_interval(replicates: np.ndarray, confidence: float = CONFIDENCE) -> np.ndarray:

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
+from threadpoolctl import ThreadpoolController
 
 from .codebook import load_codebook
 from .corpus import read_or_exclude
@@ -81,7 +82,12 @@ def init_worker(options: dict) -> None:
     if "inputs" in options:  # a corpus folder's own dictionaries (see helpers.inputs)
         segment.use_dictionaries(options["inputs"]["userdict"], options["inputs"]["stopwords"])
     segment.pos_tokenizer(segment.dictionaries()[0])  # the tag table loads here, not in the first report
-    _context.update(options, themes=load_codebook(options["codebook"]), stages=report_stages())
+    _context.update(
+        options,
+        themes=load_codebook(options["codebook"]),
+        stages=report_stages(),
+        threads=ThreadpoolController(),
+    )
 
 
 def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
@@ -95,8 +101,9 @@ def process_report(report: Report) -> Frames:
     frames = read_or_exclude(report, _context.get("strict", False))
     if "excluded" in frames:
         return frames
-    for stage in _context["stages"]:
-        frames |= stage(frames, _context)
+    with _context["threads"].limit(limits=1):  # one report's arrays are small: threads only cost CPU time
+        for stage in _context["stages"]:
+            frames |= stage(frames, _context)
     return frames
 
 

@@ -18,6 +18,8 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+
 from .config import DICT_DIR
 from .errors import InputError
 from .io import write_text
@@ -103,12 +105,17 @@ def detect_convention(text: str) -> str:
     speak for Hong Kong; characters ``tw2t`` changes or ``t2hk`` would change speak for Taiwan.
     """
     changed = {
-        convention: sum(
-            a != b for name in names for a, b in zip(text, _converter(name).convert(text), strict=False)
-        )
+        convention: sum(_changed(text, _converter(name).convert(text)) for name in names)
         for convention, names in DETECT.items()
     }
     return "traditional_hk" if changed["traditional_hk"] > changed["traditional_tw"] else "traditional_tw"
+
+
+def _changed(text: str, converted: str) -> int:
+    """Positions (up to the shorter length) where the two texts differ."""
+    a, b = (np.frombuffer(t.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) for t in (text, converted))
+    n = min(len(a), len(b))
+    return int((a[:n] != b[:n]).sum())
 
 
 def leftover_traditional(text: str) -> Counter:

@@ -15,10 +15,21 @@ from collections.abc import Iterable
 HASH_DIGITS = 10
 
 
+class _Dropped(dict):
+    """``str.translate`` table: code point → None (whitespace, control, format) or itself, filled on use."""
+
+    def __missing__(self, code: int) -> int | None:
+        c = chr(code)
+        self[code] = None if c.isspace() or unicodedata.category(c) in ("Cc", "Cf") else code
+        return self[code]
+
+
+_DROPPED = _Dropped()
+
+
 def normalized(text: str) -> str:
     """The text a key is computed from: NFKC, without whitespace, control or format (zero-width) chars."""
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf"))
+    return unicodedata.normalize("NFKC", text).translate(_DROPPED)
 
 
 def sentence_keys(report_id: str, texts: Iterable[str]) -> list[str]:

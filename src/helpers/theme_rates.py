@@ -34,11 +34,12 @@ def paragraph_counts(
     """One row per body paragraph (report, block, in ``sentences`` order): ``n_sentences``, ``n_chars``
     (whitespace excluded), and per theme ``coded:<theme>`` (sentences coded) and ``hits:<theme>`` (hits,
     at most ``cap`` per sentence) — the sufficient statistics of every rate and interval below."""
-    hits = coded.pivot_table(
-        index=["report_id", "sentence_id"], columns="theme", values="n_hits", aggfunc="sum", fill_value=0
-    )
-    keys = pd.MultiIndex.from_frame(sentences[["report_id", "sentence_id"]])
-    hits = hits.reindex(index=keys, columns=theme_ids, fill_value=0).to_numpy()
+    hits = np.zeros((len(sentences), len(theme_ids)), dtype=int)
+    keys = ["report_id", "sentence_id"]
+    rows = pd.MultiIndex.from_frame(sentences[keys]).get_indexer(pd.MultiIndex.from_frame(coded[keys]))
+    columns = pd.Index(theme_ids).get_indexer(coded["theme"])
+    known = (rows >= 0) & (columns >= 0)
+    np.add.at(hits, (rows[known], columns[known]), coded["n_hits"].to_numpy()[known])
     frame = pd.DataFrame(
         np.column_stack([hits > 0, np.minimum(hits, cap)]).astype(int),
         columns=[f"{kind}:{t}" for kind in ("coded", "hits") for t in theme_ids],
@@ -50,25 +51,38 @@ def paragraph_counts(
     return frame.groupby(["report_id", "block_id"], sort=False).sum().reset_index()
 
 
-def _units(par: pd.DataFrame, reports: list[str]) -> tuple[pd.DataFrame, str]:
-    """The resampling units of a group (its reports, or one report's paragraphs) with summed counts."""
-    part = par[par.report_id.isin(reports)]
-    if len(reports) >= 2:
-        return part.drop(columns="block_id").groupby("report_id", sort=False).sum(), inference.REPORTS
-    return part.drop(columns="report_id").set_index("block_id"), inference.PARAGRAPHS
+def _counts(par: pd.DataFrame, theme_ids: list[str]) -> np.ndarray:
+    """Paragraphs × (n_sentences, n_chars, coded per theme, hits per theme)."""
+    kinds = [f"{kind}:{t}" for kind in ("coded", "hits") for t in theme_ids]
+    return par[["n_sentences", "n_chars", *kinds]].to_numpy(dtype=int)
 
 
-def _group_stats(units: pd.DataFrame, theme_ids: list[str], key: str, n_boot: int, seed: int) -> dict:
-    coded = units[[f"coded:{t}" for t in theme_ids]].to_numpy()
-    hits = units[[f"hits:{t}" for t in theme_ids]].to_numpy()
-    n_sent, chars = units.n_sentences.to_numpy(), units.n_chars.to_numpy()
+def _units(counts: np.ndarray, in_group: np.ndarray, report_ids: np.ndarray, n_reports: int):
+    """The resampling units of a group (its reports, in order of appearance, or one report's paragraphs)
+    with their counts (rows of ``counts``), and the unit's name."""
+    part = counts[in_group]
+    if n_reports < 2:
+        return part, inference.PARAGRAPHS
+    codes, reports = pd.factorize(report_ids[in_group])
+    units = np.zeros((len(reports), counts.shape[1]), dtype=counts.dtype)
+    np.add.at(units, codes, part)
+    return units, inference.REPORTS
+
+
+def _group_stats(units: np.ndarray, n_themes: int, key: str, n_boot: int, seed: int) -> dict:
+    """Totals and bootstrap replicates (one set of resamples for both rates) of a group's units."""
+    n_sent, chars = units[:, 0], units[:, 1]
+    coded, hits = units[:, 2 : 2 + n_themes], units[:, 2 + n_themes :]
+    sums = inference.replicate_sums(
+        np.column_stack([coded, hits, n_sent, chars]).astype(float), key, n_boot, seed
+    )
     return {
         "n_sentences": int(n_sent.sum()),
         "n_chars": int(chars.sum()),
         "n_coded": coded.sum(axis=0),
         "n_hits": hits.sum(axis=0),
-        "share_boot": inference.ratio_replicates(coded, n_sent, key, n_boot, seed),
-        "hits_boot": 1000 * inference.ratio_replicates(hits, chars, key, n_boot, seed),
+        "share_boot": inference.ratio(sums[:, :n_themes], sums[:, [-2]]),
+        "hits_boot": 1000 * inference.ratio(sums[:, n_themes:-2], sums[:, [-1]]),
     }
 
 
@@ -87,40 +101,38 @@ def group_rates(
     (applied to ``share`` only). Floats rounded to 6 decimals; no NaN (a group with no sentence gets share
     0 and the interval [0, 1]).
     """
-    parts = []
+    counts, report_ids, k = _counts(par, theme_ids), par["report_id"].to_numpy(), len(theme_ids)
+    columns: dict[str, list] = {c: [] for c in RATE_COLUMNS}
     for group, members in groups.groupby(groups, sort=False):
-        units, unit = _units(par, list(members.index))
-        s = _group_stats(units, theme_ids, str(group), n_boot, seed)
-        share = s["n_coded"] / max(s["n_sentences"], 1)
-        share_lo, share_hi = inference.percentile_interval(s["share_boot"])
-        hits_lo, hits_hi = inference.percentile_interval(s["hits_boot"])
+        in_group = np.isin(report_ids, members.index)
+        units, unit = _units(counts, in_group, report_ids, len(members))
+        s = _group_stats(units, k, str(group), n_boot, seed)
+        lo, hi = inference.percentile_interval(np.column_stack([s["share_boot"], s["hits_boot"]]))
         edge = (s["n_coded"] == 0) | (s["n_coded"] == s["n_sentences"])
         w_lo, w_hi = inference.wilson_interval(s["n_coded"], s["n_sentences"])
-        parts.append(
-            pd.DataFrame(
-                {
-                    "group": group,
-                    "theme": theme_ids,
-                    "n_reports": len(members),
-                    "n_paragraphs": int(par.report_id.isin(members.index).sum()),
-                    "n_sentences": s["n_sentences"],
-                    "n_chars": s["n_chars"],
-                    "n_coded": s["n_coded"],
-                    "share": share,
-                    "share_lo": np.where(edge, w_lo, share_lo),
-                    "share_hi": np.where(edge, w_hi, share_hi),
-                    "n_hits": s["n_hits"],
-                    "hits_per_1k": 1000 * s["n_hits"] / max(s["n_chars"], 1),
-                    "hits_per_1k_lo": hits_lo,
-                    "hits_per_1k_hi": hits_hi,
-                    "method": np.where(edge, "Wilson", "percentile bootstrap"),
-                    "unit": np.where(edge, "sentences", unit),
-                }
-            )
-        )
-    if not parts:
+        values = {
+            "group": [group] * k,
+            "theme": theme_ids,
+            "n_reports": [len(members)] * k,
+            "n_paragraphs": [int(in_group.sum())] * k,
+            "n_sentences": [s["n_sentences"]] * k,
+            "n_chars": [s["n_chars"]] * k,
+            "n_coded": s["n_coded"],
+            "share": s["n_coded"] / max(s["n_sentences"], 1),
+            "share_lo": np.where(edge, w_lo, lo[:k]),
+            "share_hi": np.where(edge, w_hi, hi[:k]),
+            "n_hits": s["n_hits"],
+            "hits_per_1k": 1000 * s["n_hits"] / max(s["n_chars"], 1),
+            "hits_per_1k_lo": lo[k:],
+            "hits_per_1k_hi": hi[k:],
+            "method": np.where(edge, "Wilson", "percentile bootstrap"),
+            "unit": np.where(edge, "sentences", unit),
+        }
+        for name, value in values.items():
+            columns[name].append(np.asarray(value))
+    if not columns["group"]:
         return pd.DataFrame(columns=RATE_COLUMNS)
-    return pd.concat(parts, ignore_index=True)[RATE_COLUMNS].round(6)
+    return pd.DataFrame({c: np.concatenate(parts) for c, parts in columns.items()}).round(6)
 
 
 def group_difference(
@@ -137,12 +149,13 @@ def group_difference(
     both); a share of 0 or 1 on either side gives Newcombe's interval. Raises KeyError for an unknown group.
     """
     stats, units = [], []
+    counts, report_ids = _counts(par, theme_ids), par["report_id"].to_numpy()
     for group in (group_a, group_b):
         members = list(groups.index[groups == group])
         if not members:
             raise KeyError(f"no report in group {group!r}")
-        frame, unit = _units(par, members)
-        stats.append(_group_stats(frame, theme_ids, str(group), n_boot, seed))
+        frame, unit = _units(counts, np.isin(report_ids, members), report_ids, len(members))
+        stats.append(_group_stats(frame, len(theme_ids), str(group), n_boot, seed))
         units.append(unit)
     (a, b) = stats
     share_a, share_b = a["n_coded"] / max(a["n_sentences"], 1), b["n_coded"] / max(b["n_sentences"], 1)

@@ -36,12 +36,13 @@ CODED_COLUMNS = ["report_id", "sentence_id", "sentence_key", "theme", "matched_t
 def code_sentences(sentences: pd.DataFrame, themes: list[Theme]) -> pd.DataFrame:
     """One row per (sentence, theme) hit, in sentence then codebook order."""
     rows = []
-    for s in sentences.itertuples():
+    columns = ["report_id", "sentence_id", "sentence_key", "text"]
+    for report_id, sentence_id, key, text in zip(*(sentences[c].tolist() for c in columns), strict=True):
         for theme in themes:
-            spans = theme.spans(s.text)
+            spans = theme.spans(text)
             if spans:
-                terms = "|".join(theme.matched_terms(s.text))
-                rows.append((s.report_id, s.sentence_id, s.sentence_key, theme.id, terms, len(spans)))
+                terms = "|".join(theme.matched_terms(text, spans))
+                rows.append((report_id, sentence_id, key, theme.id, terms, len(spans)))
     return pd.DataFrame(rows, columns=CODED_COLUMNS)
 
 

@@ -43,9 +43,20 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
     return [(n, line.strip()) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
 
 
+class _CharWidths(dict):
+    """Character → display width, looked up once per distinct character."""
+
+    def __missing__(self, char: str) -> int:
+        self[char] = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        return self[char]
+
+
+_WIDTHS = _CharWidths()
+
+
 def width(line: str) -> int:
     """Display width: wide (CJK) characters count 2, the rest 1."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+    return sum(map(_WIDTHS.__getitem__, line))
 
 
 def ends_sentence(line: str) -> bool:

@@ -1,11 +1,11 @@
 """The pipeline: manifest → every table in ``data/processed/``, cached on content hashes, atomic."""
 
 import hashlib
-import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
@@ -81,8 +81,8 @@ def build_frames(
     Without ``write`` every table is returned (nothing is written). With ``write``, memory stays bounded:
     each report's tables are passed to ``write(name, frame)`` as soon as the report is done, in manifest
     order, and only what the cross-report stages read is kept (``CROSS_REPORT_INPUTS``; of ``tokens`` only
-    the content tokens' ``TOKEN_COUNTING_COLUMNS``); the tables returned are those plus the cross-report
-    ones and ``excluded`` (not passed to ``write``).
+    the content tokens' ``TOKEN_COUNTING_COLUMNS``, ``report_id`` and ``token`` as categoricals); the tables
+    returned are those plus the cross-report ones and ``excluded`` (not passed to ``write``).
 
     ``codebook`` overrides the corpus folder's or the project's (see :mod:`helpers.inputs`). A report no
     reader can read is left out with a :class:`~helpers.errors.ReportExcluded` warning and listed in
@@ -110,7 +110,10 @@ def build_frames(
         parts = map_reports(reports, options, jobs)
     parts = _reached(reports, parts)
     parts = tqdm(parts, "per-report stages", len(reports), unit="report", disable=quiet)
-    frames = stack(parts if write is None else _written(parts, write))
+    codes: dict[str, dict[str, int]] = {"report_id": {}, "token": {}}
+    frames = stack(parts if write is None else _written(parts, write, codes))
+    if write is not None and "tokens" in frames:
+        frames["tokens"] = _decoded(frames["tokens"], codes)
     excluded = frames.get("excluded", pd.DataFrame(columns=EXCLUDED_COLUMNS))
     frames["excluded"] = _excluded(excluded, len(reports), Path(manifest).parent)
     bar = tqdm(stages(), "cross-report stages", unit="stage", disable=quiet)
@@ -129,8 +132,12 @@ def _reached(reports: list, parts: Iterable[Frames]) -> Iterator[Frames]:
         yield part
 
 
-def _written(parts: Iterable[Frames], write: Callable[[str, pd.DataFrame], None]) -> Iterator[Frames]:
-    """Pass each report's tables to ``write`` and yield what the cross-report stages read of them."""
+def _written(
+    parts: Iterable[Frames], write: Callable[[str, pd.DataFrame], None], codes: dict[str, dict[str, int]]
+) -> Iterator[Frames]:
+    """Pass each report's tables to ``write`` and yield what the cross-report stages read of them, the
+    content tokens' ``report_id`` and ``token`` as integer codes into ``codes`` (text → code, one mapping
+    per column, filled as they come; :func:`_decoded` turns them into categoricals)."""
     for part in parts:
         for name, frame in part.items():
             if name != "excluded":
@@ -139,9 +146,24 @@ def _written(parts: Iterable[Frames], write: Callable[[str, pd.DataFrame], None]
         if "tokens" in kept:
             tokens = kept["tokens"]
             tokens = tokens.loc[~tokens["is_stopword"], TOKEN_COUNTING_COLUMNS]
-            # one string object per distinct word, not one per occurrence
-            kept["tokens"] = tokens.assign(token=[sys.intern(t) for t in tokens["token"]])
+            kept["tokens"] = tokens.assign(
+                **{
+                    column: np.fromiter(
+                        (codes[column].setdefault(value, len(codes[column])) for value in tokens[column]),
+                        np.int32,
+                        len(tokens),
+                    )
+                    for column in codes
+                }
+            )
         yield kept
+
+
+def _decoded(tokens: pd.DataFrame, codes: dict[str, dict[str, int]]) -> pd.DataFrame:
+    """The tokens kept by :func:`_written` with their coded columns as categoricals (one string per
+    distinct value, 4 bytes per token)."""
+    categorical = {name: pd.Categorical.from_codes(tokens[name], list(of)) for name, of in codes.items()}
+    return tokens.assign(**categorical)
 
 
 def _excluded(excluded: pd.DataFrame, n_reports: int, folder: Path) -> pd.DataFrame:

@@ -90,11 +90,17 @@ def coded(tokens: pd.DataFrame, sentences: pd.DataFrame) -> Coded:
     matrices and sorts of integers, not group-bys over text (fast at millions of tokens)."""
     ct = tokens.loc[~tokens["is_stopword"].astype(bool)]
     report, reports = pd.factorize(ct["report_id"])
-    term, terms = pd.factorize(ct["token"].astype(str), sort=True)
+    reports = pd.Index(reports).astype(str)
+    term, terms = pd.factorize(ct["token"])  # text or categorical (as the build keeps them)
+    terms = pd.Index(terms).astype(str)
+    order = np.argsort(terms.to_numpy(dtype=object), kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    term, terms = rank[term], terms[order]
     sent_key = _sentence_key(reports.get_indexer(sentences["report_id"]), sentences["sentence_id"])
     row = pd.Index(sent_key).get_indexer(_sentence_key(report, ct["sentence_id"]))
     block = np.where(row >= 0, sentences["block_id"].to_numpy(np.int64)[row], -1)
-    return Coded(report, term, block, pd.Index(reports), pd.Index(terms, name="term"))
+    return Coded(report, term, block, reports, terms.rename("term"))
 
 
 def _sentence_key(report: np.ndarray, sentence_id: pd.Series) -> np.ndarray:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from helpers import kwic, load_corpus
-from helpers.kwic import kwic_by_group
+from helpers.kwic import first_sentences, kwic_by_group
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +44,19 @@ def test_kwic_by_group_lists_every_group_with_its_hit_count(corpus):
     assert table.hits.tolist() == [0, 2]  # 同频共振 only in the Suzhou report, twice; one row shown
     assert table.line.iloc[0] == "" and table.line.iloc[1].count("【同频共振】") == 1
     assert table.sentence_id.iloc[1] == 10
+
+
+def test_first_sentences_come_from_the_tokens_table_in_the_order_asked():
+    """Report b's first sentence is its sentence 0, report a's its sentence 2 (no earlier token); content
+    tokens bold, stopwords and punctuation plain; rows in the order of the ids asked, a report without
+    tokens left out."""
+    tokens = pd.DataFrame(
+        [("b", 0, "党建", False), ("b", 0, "，", True), ("b", 0, "引领", False), ("b", 1, "发展", False),
+         ("a", 2, "数字", False), ("a", 2, "的", True), ("a", 3, "人才", False)],
+        columns=["report_id", "sentence_id", "token", "is_stopword"],
+    )  # fmt: skip
+    table = first_sentences(tokens, ["a", "missing", "b"])
+    assert table.to_dict("records") == [
+        {"report_id": "a", "sentence_id": 2, "segmented": "**数字**·的"},
+        {"report_id": "b", "sentence_id": 0, "segmented": "**党建**·，·**引领**"},
+    ]

@@ -104,3 +104,90 @@ def test_the_group_strip_of_the_similarity_map_stays_narrow():
     strip_w, column_w = strip.get_position().width * inches, heatmap.get_position().width * inches / 2
     assert strip_w <= 0.4 and strip_w < column_w / 4
     plt.close(fig)
+
+
+def test_save_figure_writes_what_savefig_tight_would_and_closes_it_in_a_notebook(tmp_path, monkeypatch):
+    """One layout for both files: the PNG is byte for byte what ``savefig(bbox_inches="tight")`` writes at
+    DPI (text measured at DPI, not at the screen's 100 dpi, which crops it differently); the SVG has the
+    same size; outside the inline backend the figure stays open, under it it is shown from the PNG and
+    closed."""
+    import io
+
+    from matplotlib import image
+
+    from helpers.plots import style
+
+    monkeypatch.setattr(style, "current", lambda folder: tmp_path)  # no processed folder needed
+    style.use_style()
+    fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")
+    ax.barh(["党建引领高质量发展", "数字化"], [3, 5])
+    ax.set_title("两新党建 · 标题")
+    expected = io.BytesIO()
+    fig.savefig(expected, format="png", bbox_inches="tight", metadata={"Software": None})
+    png, svg = style.save_figure(fig, "00_test", "caption", folder=tmp_path)
+    pixels = image.imread(png)
+    assert pixels.shape == image.imread(io.BytesIO(expected.getvalue())).shape
+    assert (pixels == image.imread(io.BytesIO(expected.getvalue()))).all()
+    width = float(re.search(r'width="([\d.]+)pt"', svg.read_text(encoding="utf-8")).group(1))
+    assert abs(width / 72 * style.DPI - image.imread(png).shape[1]) < 2
+    assert plt.fignum_exists(fig.number) and fig.dpi == 100 and fig.get_layout_engine() is not None
+
+    shown = []
+    monkeypatch.setattr(style.mpl, "get_backend", lambda: "module://matplotlib_inline.backend_inline")
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    style.save_figure(fig, "00_test", "caption", folder=tmp_path)
+    assert not plt.fignum_exists(fig.number)
+    assert shown[0].data == png.read_bytes() and shown[0].width == image.imread(png).shape[1] // 2
+
+
+def test_past_60_reports_the_corpus_figure_has_one_box_per_group():
+    """10,000 reports in three groups: three boxes (manifest order top to bottom), a figure a few inches
+    tall; 80 groups: the 60 with the most reports, and the title says so."""
+    from helpers.plots.overview import plot_reports
+
+    sizes = {"a": 5000, "b": 3000, "c": 2000}
+    ids = [f"{g}{i}" for g, n in sizes.items() for i in range(n)]
+    reports = pd.DataFrame(
+        {"report_id": ids, "n_chars": range(1, 10_001), "n_paragraphs": 4, "n_sentences": 9}
+    )
+    groups = pd.Series([r[0] for r in ids], index=ids)
+    fig = plot_reports(reports, groups, group_colors(sizes))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["c", "b", "a"]  # bottom to top
+    assert fig.get_figheight() < 6
+    assert "10,000 reports in 3 groups" in fig._suptitle.get_text()
+    assert any(t.get_text().startswith(" 5000 reports") for t in ax.texts)
+    plt.close(fig)
+
+    ids = [f"g{g}_{i}" for g in range(80) for i in range(1 + (g >= 20))]  # g20 … g79 have two reports
+    reports = pd.DataFrame({"report_id": ids, "n_chars": 100, "n_paragraphs": 1, "n_sentences": 2})
+    groups = pd.Series([r.split("_")[0] for r in ids], index=ids)
+    fig = plot_reports(reports, groups, group_colors(groups))
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == [f"g{g}" for g in range(79, 19, -1)]
+    assert "60 largest of 80 groups" in fig._suptitle.get_text()
+    plt.close(fig)
+
+
+def test_past_60_reports_the_dispersion_plot_has_one_row_per_group():
+    """100 reports: group a's theme sentences all open their reports, group b's all close them; the rows are
+    the groups, each darkest in its own stretch and empty elsewhere."""
+    from helpers.plots.themes import POSITION_BINS, plot_dispersion
+
+    ids = [f"r{i}" for i in range(100)]
+    groups = pd.Series(["a" if i < 50 else "b" for i in range(100)], index=ids)
+    spans = pd.DataFrame(
+        [(r, s, 0, s / 10, (s + 1) / 10) for r in ids for s in range(10)],
+        columns=["report_id", "sentence_id", "section", "position", "end"],
+    )
+    hits = pd.DataFrame([(r, 0 if groups[r] == "a" else 9, "t1") for r in ids],
+                        columns=["report_id", "sentence_id", "theme"])  # fmt: skip
+    fig = plot_dispersion(spans, hits, groups, {"t1": "T1"}, group_colors(["a", "b"]))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
+    alpha = ax.images[0].get_array()[:, :, 3]
+    assert alpha.shape == (2, POSITION_BINS)
+    assert alpha[0, 1] == 1 and alpha[1, POSITION_BINS - 1] == 1  # middles of sentences 0 and 9: 0.05, 0.95
+    assert alpha.sum() == 2
+    assert fig.get_figheight() < 4
+    plt.close(fig)

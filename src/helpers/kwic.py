@@ -44,3 +44,17 @@ def kwic_by_group(
         )
         parts.append(shown)
     return pd.concat(parts, ignore_index=True)[["group", "hits", "report_id", "sentence_id", "line"]]
+
+
+def first_sentences(tokens: pd.DataFrame, report_ids: list[str]) -> pd.DataFrame:
+    """The first sentence of each of ``report_ids`` as the build segmented it, read from ``tokens`` (the
+    tokens table: no segmenter is loaded). Columns ``report_id``, ``sentence_id``, ``segmented`` (the tokens
+    joined by ·, content tokens in Markdown bold); one row per report that has tokens, in the order given."""
+    chosen = tokens[tokens.report_id.isin(report_ids)]
+    first = chosen.sentence_id == chosen.groupby("report_id").sentence_id.transform("min")
+    shown = chosen[first].assign(
+        word=lambda d: d.token.where(d.is_stopword, "**" + d.token.astype(str) + "**")
+    )
+    rows = shown.groupby(["report_id", "sentence_id"]).word.agg("·".join).rename("segmented").reset_index()
+    order = {r: i for i, r in enumerate(report_ids)}
+    return rows.sort_values("report_id", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)

@@ -16,7 +16,7 @@ import string
 import unicodedata
 import warnings
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import matplotlib as mpl
@@ -113,10 +113,7 @@ def font_chain() -> tuple[Path, ...]:
 
 @cache
 def _codepoints(path: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    with TTFont(path, lazy=True, fontNumber=0) as font:
-        return frozenset(font.getBestCmap())
+    return frozenset(font_manager.get_font(str(path)).get_charmap())  # FreeType's cmap, as drawn
 
 
 def undrawable(texts: Iterable[str], fonts: Iterable[Path] | None = None) -> list[str]:
@@ -199,6 +196,11 @@ def save_figure(fig: plt.Figure, name: str, caption: str, folder: Path | None = 
     the parameters changed from the notebook's defaults, also appended to the caption.
     Characters of the figure's text that no packaged font draws are listed in one
     :class:`MissingGlyphsWarning` (instead of matplotlib's warning per glyph and file format).
+
+    The figure is laid out once and both files cut to that one tight bounding box (``savefig``'s
+    ``bbox_inches="tight"`` would lay it out again for each format); in a notebook (matplotlib's inline
+    backend) the PNG just written is shown at screen size and the figure closed, instead of being drawn a
+    third time for display (see ``benchmarks/results.md``: drawing is where a figure's time goes).
     """
     folder = figures_dir() if folder is None else folder
     note = os.environ.get(RUN_NOTE_ENV, "")
@@ -212,10 +214,31 @@ def save_figure(fig: plt.Figure, name: str, caption: str, folder: Path | None = 
     svg = {"Date": None, "Creator": None, "Description": caption, "Source": source}
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
-        for ext, metadata in (("png", png), ("svg", svg)):
-            path = Path(folder) / f"{name}.{ext}"
-            write_atomic(path, lambda tmp, ext=ext, md=metadata: fig.savefig(tmp, format=ext, metadata=md))
-            paths.append(path)
+        screen_dpi, engine = fig.dpi, fig.get_layout_engine()
+        fig.set_dpi(DPI)  # laid out as the PNG draws it: text measured at DPI, as savefig's "tight" does
+        try:
+            fig.draw_without_rendering()
+            bbox = fig.get_tightbbox().padded(mpl.rcParams["savefig.pad_inches"])
+            fig.set_layout_engine(None)  # laid out: savefig would otherwise lay it out again per format
+            for ext, metadata in (("png", png), ("svg", svg)):
+                path = Path(folder) / f"{name}.{ext}"
+                write_atomic(path, partial(fig.savefig, format=ext, metadata=metadata, bbox_inches=bbox))
+                paths.append(path)
+        finally:
+            fig.set_dpi(screen_dpi)
+            fig.set_layout_engine(engine)
     texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible()]
     warn_undrawable(texts, f"figure {name}")
+    _show_saved(fig, paths[0])
     return paths
+
+
+def _show_saved(fig: plt.Figure, png: Path) -> None:
+    """Under matplotlib's inline backend (a notebook), display ``png`` at half its pixel size (drawn at
+    ``DPI``, twice the screen's ``figure.dpi``) and close ``fig``, so the backend does not draw it again."""
+    if "inline" not in mpl.get_backend():
+        return
+    from IPython.display import Image, display
+
+    display(Image(data=png.read_bytes(), format="png", retina=True))
+    plt.close(fig)

@@ -4,11 +4,14 @@ difference, the dispersion ("x-ray") plot of every report, co-occurrence pooled 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.colors import to_rgb
 
 from .style import FIG_WIDTH, NEUTRAL, title_and_legend
 
 PANELS_PER_ROW = 3
-MAX_REPORT_LABELS = 60  # beyond, the dispersion rows are not labelled (the colours stay)
+MAX_REPORT_ROWS = 60  # beyond, the dispersion plot has one row per group instead of one per report
+MAX_GROUP_ROWS = 60  # beyond, the per-group dispersion rows are the groups with the most reports
+POSITION_BINS = 20  # twentieths of a report's body text in the per-group dispersion plot
 RIGHT_MARGIN = 1.08  # the widest interval ends this far inside its panel, never on the edge
 
 
@@ -100,19 +103,17 @@ def plot_dispersion(
 ) -> plt.Figure:
     """Where each theme is hit along each report (0 = start, 1 = end of the body text): one panel per theme
     (rows of ``PANELS_PER_ROW``), one thin row per report (manifest order, coloured by group), every coded
-    sentence a bar spanning its characters; grey ticks mark section starts.
+    sentence a bar spanning its characters; grey ticks mark section starts. Past ``MAX_REPORT_ROWS``
+    reports, :func:`plot_dispersion_by_group` draws one row per group instead.
 
     ``spans``: one row per sentence with ``report_id``, ``sentence_id``, ``section``, ``position``, ``end``
     (:func:`helpers.themes.positions`); ``hits``: the ``sentence_themes`` table; ``groups``: report_id →
     group. Compact at many reports: 0.16 inch per report and panel."""
+    if len(groups) > MAX_REPORT_ROWS:
+        return plot_dispersion_by_group(spans, hits, groups, labels, colors)
     themes = list(labels)
     reports = list(groups.index)
-    ncol = min(len(themes), PANELS_PER_ROW)
-    nrow = -(-len(themes) // ncol)
-    panel_h = 0.16 * len(reports) + 0.8
-    fig, axes = plt.subplots(
-        nrow, ncol, figsize=(FIG_WIDTH, panel_h * nrow + 1.2), squeeze=False, sharex=True
-    )
+    fig, axes = _theme_panels(len(themes), 0.16 * len(reports) + 0.8)
     coded = hits.merge(spans, on=["report_id", "sentence_id"])
     starts = spans[spans.section > 0].groupby(["report_id", "section"]).position.min().reset_index()
     row_of = {r: i for i, r in enumerate(reports)}
@@ -125,18 +126,72 @@ def plot_dispersion(
         ax.set_title(labels[theme], fontsize=10)
         ax.set_ylim(len(reports) - 0.5, -0.5)
         ax.set_xlim(0, 1)
-        first_column = i % ncol == 0 and len(reports) <= MAX_REPORT_LABELS
-        ax.set_yticks(
-            range(len(reports)), reports if first_column else [], fontsize=6 if len(reports) > 12 else 8
-        )
-    for ax in axes.flat[len(themes) :]:
+        ax.set_yticks(range(len(reports)), reports if i % axes.shape[1] == 0 else [],
+                      fontsize=6 if len(reports) > 12 else 8)  # fmt: skip
+    return _finish_dispersion(
+        fig, axes, len(themes), colors, "every coded sentence as a bar, one row per report",
+        "Position in the report's body text (share of characters; grey ticks: section starts)",
+    )  # fmt: skip
+
+
+def plot_dispersion_by_group(
+    spans: pd.DataFrame,
+    hits: pd.DataFrame,
+    groups: pd.Series,
+    labels: dict[str, str],
+    colors: dict[str, str],
+) -> plt.Figure:
+    """The dispersion plot of a large corpus: one panel per theme, one row per group (order of ``colors``;
+    past ``MAX_GROUP_ROWS`` groups the groups with the most reports), the body text cut into
+    ``POSITION_BINS`` equal stretches; a cell's shade of the group's colour is the share of the group's
+    sentences coded with the theme whose middle falls in that stretch (darkest: the row's largest share).
+    Arguments as :func:`plot_dispersion`."""
+    sizes = groups.value_counts()
+    shown = [g for g in colors if g in sizes.index]
+    if len(shown) > MAX_GROUP_ROWS:
+        largest = set(sorted(shown, key=lambda g: (-sizes[g], shown.index(g)))[:MAX_GROUP_ROWS])
+        shown = [g for g in shown if g in largest]
+    themes = list(labels)
+    coded = hits.merge(spans, on=["report_id", "sentence_id"])
+    coded = coded.assign(
+        group=coded.report_id.map(groups),
+        stretch=np.minimum(((coded.position + coded.end) / 2 * POSITION_BINS).astype(int), POSITION_BINS - 1),
+    )
+    counts = coded.groupby(["theme", "group", "stretch"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=range(POSITION_BINS), fill_value=0)
+    fig, axes = _theme_panels(len(themes), 0.22 * len(shown) + 0.8)
+    for i, (ax, theme) in enumerate(zip(axes.flat, themes, strict=False)):
+        grid = np.zeros((len(shown), POSITION_BINS, 4))
+        for row, group in enumerate(shown):
+            if (theme, group) in counts.index:
+                shares = counts.loc[(theme, group)].to_numpy()
+                grid[row, :, :3] = to_rgb(colors[group])
+                grid[row, :, 3] = shares / shares.max()
+        ax.imshow(grid, aspect="auto", extent=(0, 1, len(shown) - 0.5, -0.5), interpolation="nearest")
+        ax.set_title(labels[theme], fontsize=10)
+        ax.set_xlim(0, 1)
+        ax.set_yticks(range(len(shown)), shown if i % axes.shape[1] == 0 else [],
+                      fontsize=8 if len(shown) <= 12 else 7)  # fmt: skip
+    what = f"{len(shown)} largest of {len(sizes)} groups" if len(shown) < len(sizes) else "groups"
+    return _finish_dispersion(
+        fig, axes, len(themes), {g: colors[g] for g in shown},
+        f"coded sentences of {len(groups):,} reports, one row per group ({what}; darker: more)",
+        f"Position in the report's body text (share of characters, in {POSITION_BINS} stretches)",
+    )  # fmt: skip
+
+
+def _theme_panels(n: int, panel_h: float) -> tuple[plt.Figure, np.ndarray]:
+    """A figure of ``n`` panels in rows of ``PANELS_PER_ROW``, each ``panel_h`` inches tall, sharing x."""
+    columns = min(n, PANELS_PER_ROW)
+    rows = -(-n // columns)
+    return plt.subplots(rows, columns, figsize=(FIG_WIDTH, panel_h * rows + 1.2), squeeze=False, sharex=True)
+
+
+def _finish_dispersion(fig, axes, n: int, colors: dict[str, str], what: str, xlabel: str) -> plt.Figure:
+    for ax in axes.flat[n:]:
         ax.set_visible(False)
-    fig.supxlabel(
-        "Position in the report's body text (share of characters; grey ticks: section starts)", fontsize=10
-    )
-    top = title_and_legend(
-        fig, "Where each theme is hit: every coded sentence as a bar, one row per report", colors
-    )
+    fig.supxlabel(xlabel, fontsize=10)
+    top = title_and_legend(fig, f"Where each theme is hit: {what}", colors)
     fig.tight_layout(rect=(0, 0, 1, top))
     return fig
 

@@ -191,3 +191,20 @@ def test_past_60_reports_the_dispersion_plot_has_one_row_per_group():
     assert alpha.sum() == 2
     assert fig.get_figheight() < 4
     plt.close(fig)
+
+
+def test_an_unlabelled_similarity_map_keeps_a_fixed_size():
+    """Past 60 reports the names are left off: 100 or 2,000 reports give the same figure size."""
+    import numpy as np
+
+    from helpers.plots.similarity import plot_similarity
+
+    sizes = []
+    for n in (100, 2000):
+        names = [f"r{i}" for i in range(n)]
+        matrix = pd.DataFrame(np.eye(n), index=names, columns=names)
+        fig = plot_similarity(matrix, pd.Series("a", index=names), {"a": "#000000"}, "report")
+        assert fig.axes[1].get_xticklabels() == []
+        sizes.append(tuple(fig.get_size_inches()))
+        plt.close(fig)
+    assert sizes[0] == sizes[1] and max(sizes[0]) <= 11

@@ -13,9 +13,11 @@ STRIP_INCHES = 0.3  # the group colour strip beside the rows, whatever the numbe
 def plot_similarity(matrix: pd.DataFrame, groups: pd.Series, colors: dict[str, str], unit: str) -> plt.Figure:
     """Heatmap of :func:`helpers.similarity.report_similarity` (rows and columns in cluster order), with a
     strip of group colours beside the rows; ``unit`` is ``"report"`` or ``"group"``. ``groups``: report_id
-    → group; ``colors``: group → colour."""
+    → group; ``colors``: group → colour. Past ``MAX_LABELS`` rows the names are left off and the map
+    keeps a fixed size (one image, the group strip beside it)."""
     n = len(matrix)
-    side = min(max(FIG_WIDTH * 0.7, 0.22 * n + 3.0), 24)
+    # labelled rows need room (0.22 inch each, up to 24 inches); unlabelled ones are pixels of one image
+    side = min(max(FIG_WIDTH * 0.7, 0.22 * n + 3.0), 24) if n <= MAX_LABELS else FIG_WIDTH * 0.9
     fig, (strip, ax) = plt.subplots(
         1, 2, figsize=(side + 1.5, side), width_ratios=[STRIP_INCHES, side], sharey=True
     )

@@ -4,7 +4,7 @@ group with the distribution of its reports' lengths."""
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .style import FIG_WIDTH, title_and_legend
+from .style import FIG_WIDTH, largest_groups, title_and_legend
 
 MAX_REPORT_BARS = 60  # beyond this many reports: one box per group instead of one bar per report
 MAX_GROUP_ROWS = 60  # beyond this many groups: the groups with the most reports
@@ -39,11 +39,8 @@ def plot_group_lengths(reports: pd.DataFrame, groups: pd.Series, colors: dict[st
     group's reports and median paragraphs and sentences. Past ``MAX_GROUP_ROWS`` groups, the groups with the
     most reports (ties: first in order), and the title says how many are shown."""
     group_of = reports.report_id.map(groups)
-    sizes = group_of.value_counts()
-    shown = [g for g in colors if g in sizes.index]
-    if len(shown) > MAX_GROUP_ROWS:
-        largest = set(sorted(shown, key=lambda g: (-sizes[g], shown.index(g)))[:MAX_GROUP_ROWS])
-        shown = [g for g in shown if g in largest]
+    n_groups = group_of.nunique()
+    shown = largest_groups(group_of, colors, MAX_GROUP_ROWS)
     rows = shown[::-1]
     fig, ax = plt.subplots(figsize=(FIG_WIDTH, 0.4 * len(rows) + 2.4))
     parts = [reports[group_of == g] for g in rows]
@@ -60,7 +57,7 @@ def plot_group_lengths(reports: pd.DataFrame, groups: pd.Series, colors: dict[st
     ax.margins(x=0.02)
     ax.set_xlim(0, right * 1.45)
     ax.set_xlabel("Characters of body text per report (normalized, no whitespace)")
-    what = f"{len(rows)} largest of {len(sizes)} groups" if len(rows) < len(sizes) else f"{len(sizes)} groups"
+    what = f"{len(rows)} largest of {n_groups} groups" if len(rows) < n_groups else f"{n_groups} groups"
     title = f"The corpus: {len(reports):,} reports in {what}, one box per group"
     top = title_and_legend(fig, title, {g: colors[g] for g in shown}, 13)
     fig.tight_layout(rect=(0, 0, 1, top))

@@ -168,6 +168,15 @@ def group_colors(groups) -> dict[str, str]:
     return {g: GROUP_PALETTE[i % len(GROUP_PALETTE)] for i, g in enumerate(dict.fromkeys(groups))}
 
 
+def largest_groups(groups, colors: dict[str, str], cap: int) -> list[str]:
+    """The groups of ``groups`` (report_id → group) in the order of ``colors``; past ``cap`` of them, the
+    ``cap`` with the most reports (ties: the first in that order)."""
+    sizes = groups.value_counts()
+    shown = [g for g in colors if g in sizes.index]
+    largest = set(sorted(shown, key=lambda g: (-sizes[g], shown.index(g)))[:cap])
+    return [g for g in shown if g in largest]
+
+
 def title_and_legend(fig: plt.Figure, title: str, colors: dict[str, str], fontsize: int = 12) -> float:
     """The figure's title at the top and, below it, a legend of every group's colour in rows of at most
     ``LEGEND_COLUMNS``; returns the top of the space left for the axes, as a fraction of the figure height

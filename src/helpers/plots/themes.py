@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import to_rgb
 
-from .style import FIG_WIDTH, NEUTRAL, title_and_legend
+from .style import FIG_WIDTH, NEUTRAL, largest_groups, title_and_legend
 
 PANELS_PER_ROW = 3
 MAX_REPORT_ROWS = 60  # beyond, the dispersion plot has one row per group instead of one per report
@@ -146,11 +146,7 @@ def plot_dispersion_by_group(
     ``POSITION_BINS`` equal stretches; a cell's shade of the group's colour is the share of the group's
     sentences coded with the theme whose middle falls in that stretch (darkest: the row's largest share).
     Arguments as :func:`plot_dispersion`."""
-    sizes = groups.value_counts()
-    shown = [g for g in colors if g in sizes.index]
-    if len(shown) > MAX_GROUP_ROWS:
-        largest = set(sorted(shown, key=lambda g: (-sizes[g], shown.index(g)))[:MAX_GROUP_ROWS])
-        shown = [g for g in shown if g in largest]
+    shown = largest_groups(groups, colors, MAX_GROUP_ROWS)
     themes = list(labels)
     coded = hits.merge(spans, on=["report_id", "sentence_id"])
     coded = coded.assign(
@@ -172,7 +168,8 @@ def plot_dispersion_by_group(
         ax.set_xlim(0, 1)
         ax.set_yticks(range(len(shown)), shown if i % axes.shape[1] == 0 else [],
                       fontsize=8 if len(shown) <= 12 else 7)  # fmt: skip
-    what = f"{len(shown)} largest of {len(sizes)} groups" if len(shown) < len(sizes) else "groups"
+    n_groups = groups.nunique()
+    what = f"{len(shown)} largest of {n_groups} groups" if len(shown) < n_groups else "groups"
     return _finish_dispersion(
         fig, axes, len(themes), {g: colors[g] for g in shown},
         f"coded sentences of {len(groups):,} reports, one row per group ({what}; darker: more)",

@@ -26,7 +26,7 @@ from helpers.config import FIGURES_ENV, NOTEBOOKS_DIR, PROCESSED_ENV
 from helpers.run_notebooks import numbered_notebooks
 
 PHASES = {  # phase → (file suffix, function name) whose cumulative time it is
-    "load_corpus": ("helpers/corpus.py", "load_corpus"),
+    "load_corpus": ("helpers/build.py", "load_corpus"),
     "save_figure": ("helpers/plots/style.py", "save_figure"),
     "png": ("backend_agg.py", "print_png"),
     "svg": ("backend_svg.py", "print_svg"),

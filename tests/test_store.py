@@ -35,6 +35,7 @@ def parts():
 @pytest.mark.parametrize("name", ["tokens", "reports"])
 def test_parts_appended_equal_the_whole_table_written_at_once(parts, tmp_path, monkeypatch, name):
     monkeypatch.setattr(store, "ROW_GROUP_ROWS", 7)
+    monkeypatch.setattr(store, "CSV_BATCH_ROWS", 12)  # a batch written midway, the rest at the end
     whole = pd.concat([p for p in parts if len(p)], ignore_index=True)  # as the build stacks them
     at_once = store.write_table(whole, tmp_path / "once", name)
     with store.TableAppender(tmp_path / "parts") as appender:
@@ -44,6 +45,15 @@ def test_parts_appended_equal_the_whole_table_written_at_once(parts, tmp_path, m
     appended = store.table_path(tmp_path / "parts", name)
     assert appended.suffix == (".parquet" if name == "tokens" else ".csv")
     assert _digest(appended) == _digest(at_once)
+
+
+def test_csv_parts_of_other_types_are_written_as_each_part_alone(tmp_path):
+    # a column of integers in one report and of decimals in the next: 2, not 2.0, whatever the batching
+    parts = [pd.DataFrame({"n": [1, 2]}), pd.DataFrame({"n": [0.5]}), pd.DataFrame({"n": [3]})]
+    with store.TableAppender(tmp_path) as appender:
+        for part in parts:
+            appender.append("numbers", part)
+    assert (tmp_path / "numbers.csv").read_text(encoding="utf-8-sig") == "n\n1\n2\n0.5\n3\n"
 
 
 def test_row_groups_follow_the_rows_not_the_parts(parts, tmp_path, monkeypatch):

@@ -64,7 +64,7 @@ def candidates(
         for r in read_entity_list().itertuples()
         for a in r.aliases.split("|")
     }
-    user = {word: tag for word, _, tag in read_user_dict(dictionaries()[0])}
+    user = _user_tags(dictionaries()[0])
     for name in speakers:
         found.setdefault(name, (name, "person", "speaker"))
     for word, flag in tagged:
@@ -77,33 +77,49 @@ def candidates(
     return found
 
 
+@cache
+def _user_tags(path: Path) -> dict[str, str]:
+    """Word → POS tag of the user dictionary at ``path``."""
+    return {word: tag for word, _, tag in read_user_dict(path)}
+
+
 def entities_table(
     sentences: pd.DataFrame, speakers: pd.DataFrame | None = None, tokens: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Entity counts per report (columns in the module docstring); ``speakers`` has report_id, speaker;
     ``tokens`` (``tokens.parquet``: report_id, token, pos — the segmentation of these sentences) saves
     segmenting them again."""
-    names = {} if speakers is None else speakers.groupby("report_id", sort=False).speaker.agg(list).to_dict()
+    names: dict[str, list] = {}
+    if speakers is not None:
+        for report, speaker in zip(speakers.report_id.tolist(), speakers.speaker.tolist(), strict=True):
+            names.setdefault(report, []).append(speaker)
     if tokens is not None:
-        named = tokens.loc[tokens.pos.isin(TYPES), ["report_id", "token", "pos"]].drop_duplicates()
-        tagged = {
-            r: list(zip(g.token, g.pos, strict=True)) for r, g in named.groupby("report_id", sort=False)
-        }
+        tagged: dict[str, dict] = {}  # report → distinct (word, POS) pairs, in order of appearance
+        columns = (tokens[c].tolist() for c in ("report_id", "token", "pos"))
+        for report, word, flag in zip(*columns, strict=True):
+            if flag in TYPES:
+                tagged.setdefault(report, {})[word, flag] = None
+    texts: dict[str, list[str]] = {}
+    for report, text in zip(sentences.report_id.tolist(), sentences.text.tolist(), strict=True):
+        texts.setdefault(report, []).append(text)
     rows = []
-    for report, sents in sentences.groupby("report_id", sort=False):
+    for report, sents in texts.items():
         if tokens is None:
-            words = [pair for text in sents.text for pair in pos_tokens(text)]
+            words = [pair for text in sents for pair in pos_tokens(text)]
         else:
-            words = tagged.get(report, [])
+            words = list(tagged.get(report, ()))
         found = candidates(words, [n for n in names.get(report, []) if n])
         pattern = re.compile("|".join(map(re.escape, sorted(found, key=lambda a: (-len(a), a)))))
-        counts = Counter(found[m[0]] for text in sents.text for m in pattern.finditer(text))
-        rows += [(report, *key, n) for key, n in counts.items() if key[1] != "not_entity"]
-    table = pd.DataFrame(rows, columns=["report_id", "entity", "type", "source", "count"])[COLUMNS]
-    order = {r: i for i, r in enumerate(sentences.report_id.unique())}
-    table = table.assign(_r=table.report_id.map(order), _t=table.type.map(KINDS.index))
-    table = table.sort_values(["_r", "_t", "count", "entity"], ascending=[True, True, False, True])
-    return table.drop(columns=["_r", "_t"]).reset_index(drop=True)
+        counts = Counter(found[m[0]] for text in sents for m in pattern.finditer(text))
+        rows += sorted(
+            (
+                (report, entity, kind, n, source)
+                for (entity, kind, source), n in counts.items()
+                if kind != "not_entity"
+            ),
+            key=lambda row: (KINDS.index(row[2]), -row[3], row[1]),
+        )
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def entities_stage(frames: Frames, options: dict) -> Frames:

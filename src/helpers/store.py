@@ -11,6 +11,7 @@ CSV tables are UTF-8 with a byte-order mark (:func:`helpers.io.write_csv`). A ta
 (``tokens``, ``reports``) whatever its format; :func:`table_path` finds its file.
 """
 
+from itertools import groupby
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +46,7 @@ PARQUET_SCHEMAS = {
     ),
 }
 ROW_GROUP_ROWS = 100_000
+CSV_BATCH_ROWS = 20_000  # rows of a CSV table held before they are written (one to_csv call)
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3}
 
 
@@ -93,36 +95,59 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str) -> Path:
 class TableAppender:
     """Writes tables into ``folder`` part by part: ``append(name, frame)`` adds ``frame``'s rows to table
     ``name``; the file is byte-identical to :func:`write_table` of the parts concatenated. Use as a context
-    manager (the Parquet files are complete when it closes). Not atomic by itself: write into a folder that
+    manager (the files are complete when it closes). Not atomic by itself: write into a folder that
     becomes visible only when complete. ``tables``: the names written so far."""
 
     def __init__(self, folder: Path):
-        self.folder, self.tables, self._parquet = Path(folder), set(), {}
+        self.folder, self.tables, self._parts = Path(folder), set(), {}
 
     def __enter__(self) -> "TableAppender":
         return self
 
     def __exit__(self, *exc) -> None:
-        for parts in self._parquet.values():
+        for parts in self._parts.values():
             parts.close(complete=exc[0] is None)
 
     def append(self, name: str, frame: pd.DataFrame) -> None:
-        first, path = name not in self.tables, table_path(self.folder, name)
+        path = table_path(self.folder, name)
         self.tables.add(name)
         check_write(path)
-        if path.suffix == ".parquet":
-            if first:
-                self._parquet[name] = _ParquetParts(path, PARQUET_SCHEMAS[name])
-            self._parquet[name].append(frame)
-            return
-        frame.to_csv(
-            path,
-            mode="w" if first else "a",
-            header=first,
-            index=False,
-            encoding="utf-8-sig" if first else "utf-8",  # one byte-order mark, at the start
-            lineterminator="\n",
-        )
+        if name not in self._parts:
+            schema = PARQUET_SCHEMAS.get(name)
+            self._parts[name] = _CsvParts(path) if schema is None else _ParquetParts(path, schema)
+        self._parts[name].append(frame)
+
+
+class _CsvParts:
+    """One CSV file written from parts: the header (and byte-order mark) with the first part, then the rows
+    in batches of at least ``CSV_BATCH_ROWS`` (one ``to_csv`` per batch, not per part). Parts are batched
+    only with parts of the same columns and types, so every value is written as its own part would be."""
+
+    def __init__(self, path: Path):
+        self.path, self.pending, self.rows, self.started = path, [], 0, False
+
+    def append(self, frame: pd.DataFrame) -> None:
+        if not self.started:
+            frame.iloc[:0].to_csv(self.path, index=False, encoding="utf-8-sig", lineterminator="\n")
+            self.started = True
+        if len(frame):
+            self.pending.append(frame)
+            self.rows += len(frame)
+        if self.rows >= CSV_BATCH_ROWS:
+            self._write()
+
+    def _write(self) -> None:
+        for _, run in groupby(self.pending, key=lambda f: list(f.dtypes.items())):
+            batch = pd.concat(list(run), ignore_index=True)
+            batch.to_csv(
+                self.path, mode="a", header=False, index=False, encoding="utf-8", lineterminator="\n"
+            )
+        self.pending, self.rows = [], 0
+
+    def close(self, complete: bool = True) -> None:
+        """Write the rows still held (when ``complete``)."""
+        if complete:
+            self._write()
 
 
 class _ParquetParts:

@@ -34,21 +34,36 @@ def paragraph_counts(
     """One row per body paragraph (report, block, in ``sentences`` order): ``n_sentences``, ``n_chars``
     (whitespace excluded), and per theme ``coded:<theme>`` (sentences coded) and ``hits:<theme>`` (hits,
     at most ``cap`` per sentence) — the sufficient statistics of every rate and interval below."""
-    hits = np.zeros((len(sentences), len(theme_ids)), dtype=int)
-    keys = ["report_id", "sentence_id"]
-    rows = pd.MultiIndex.from_frame(sentences[keys]).get_indexer(pd.MultiIndex.from_frame(coded[keys]))
+    row_of = {key: i for i, key in enumerate(_pairs(sentences, "report_id", "sentence_id"))}
+    rows = np.array([row_of.get(key, -1) for key in _pairs(coded, "report_id", "sentence_id")], dtype=np.intp)
     columns = pd.Index(theme_ids).get_indexer(coded["theme"])
     known = (rows >= 0) & (columns >= 0)
+    hits = np.zeros((len(sentences), len(theme_ids)), dtype=int)
     np.add.at(hits, (rows[known], columns[known]), coded["n_hits"].to_numpy()[known])
-    frame = pd.DataFrame(
-        np.column_stack([hits > 0, np.minimum(hits, cap)]).astype(int),
-        columns=[f"{kind}:{t}" for kind in ("coded", "hits") for t in theme_ids],
+    paragraph_of: dict = {}  # (report_id, block_id) → paragraph number, in order of appearance
+    paragraph_keys = _pairs(sentences, "report_id", "block_id")
+    paragraph = np.array(
+        [paragraph_of.setdefault(k, len(paragraph_of)) for k in paragraph_keys], dtype=np.intp
     )
-    frame.insert(0, "report_id", sentences["report_id"].to_numpy())
-    frame.insert(1, "block_id", sentences["block_id"].to_numpy())
-    frame.insert(2, "n_sentences", 1)
-    frame.insert(3, "n_chars", n_chars(sentences["text"]).to_numpy())
-    return frame.groupby(["report_id", "block_id"], sort=False).sum().reset_index()
+    per_sentence = np.column_stack(
+        [
+            np.ones(len(sentences), dtype=int),
+            n_chars(sentences["text"]).to_numpy(dtype=int),
+            hits > 0,
+            np.minimum(hits, cap),
+        ]
+    ).astype(int)
+    sums = np.zeros((len(paragraph_of), per_sentence.shape[1]), dtype=int)
+    np.add.at(sums, paragraph, per_sentence)
+    names = ["n_sentences", "n_chars", *(f"{kind}:{t}" for kind in ("coded", "hits") for t in theme_ids)]
+    frame = pd.DataFrame(sums, columns=names)
+    frame.insert(0, "report_id", np.array([r for r, _ in paragraph_of], dtype=object))
+    frame.insert(1, "block_id", np.array([b for _, b in paragraph_of], dtype=sentences["block_id"].dtype))
+    return frame
+
+
+def _pairs(frame: pd.DataFrame, a: str, b: str):
+    return zip(frame[a].tolist(), frame[b].tolist(), strict=True)
 
 
 def _counts(par: pd.DataFrame, theme_ids: list[str]) -> np.ndarray:

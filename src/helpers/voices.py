@@ -156,10 +156,22 @@ def speaker_type(speaker: str, role: str, organisation: str) -> str:
     return "other"
 
 
-def _sentence_of(block: pd.DataFrame) -> tuple[str, list[int]]:
-    """A paragraph's text and, per character, its sentence_id."""
+def _paragraphs(sentences: pd.DataFrame) -> dict[str, list[tuple[str, list[int]]]]:
+    """Per report (in order of appearance), its paragraphs in block order: the text and, per character,
+    its sentence_id (sentences in sentence_id order)."""
+    blocks: dict[str, dict[int, list[tuple[int, str]]]] = {}
+    columns = (sentences[c].tolist() for c in ("report_id", "block_id", "sentence_id", "text"))
+    for report, block, sid, text in zip(*columns, strict=True):
+        blocks.setdefault(report, {}).setdefault(block, []).append((sid, text))
+    return {
+        report: [_sentence_of(sorted(parts[b])) for b in sorted(parts)] for report, parts in blocks.items()
+    }
+
+
+def _sentence_of(sentences: list[tuple[int, str]]) -> tuple[str, list[int]]:
+    """A paragraph's text and, per character, its sentence_id, from its (sentence_id, text) pairs."""
     text, owner = "", []
-    for sid, s in zip(block.sentence_id, block.text, strict=True):
+    for sid, s in sentences:
         text += s
         owner += [sid] * len(s)
     return text, owner
@@ -220,10 +232,7 @@ def extract_quotes(sentences: pd.DataFrame, themes: pd.DataFrame | None = None) 
     """All speech of every report (see the module docstring for columns and rules)."""
     themes_of = _themes_by_sentence(themes)
     rows = []
-    for report, sents in sentences.groupby("report_id", sort=False):
-        paragraphs = [
-            _sentence_of(b) for _, b in sents.sort_values("sentence_id").groupby("block_id", sort=True)
-        ]
+    for report, paragraphs in _paragraphs(sentences).items():
         found = [r for text, owner in paragraphs for r in paragraph_speech(text, owner)]
         profiles = _profiles("".join(t for t, _ in paragraphs), {r["speaker"] for r in found if r["speaker"]})
         for i, r in enumerate(found):
@@ -239,9 +248,12 @@ def extract_quotes(sentences: pd.DataFrame, themes: pd.DataFrame | None = None) 
 
 def _themes_by_sentence(themes: pd.DataFrame | None) -> dict[tuple[str, int], list[str]]:
     """(report_id, sentence_id) → the themes coded there, in ``sentence_themes`` order."""
-    if themes is None:
-        return {}
-    return themes.groupby(["report_id", "sentence_id"], sort=False).theme.agg(list).to_dict()
+    found: dict[tuple[str, int], list[str]] = {}
+    if themes is not None:
+        columns = (themes[c].tolist() for c in ("report_id", "sentence_id", "theme"))
+        for report, sid, theme in zip(*columns, strict=True):
+            found.setdefault((report, sid), []).append(theme)
+    return found
 
 
 def voices_stage(frames: Frames, options: dict) -> Frames:

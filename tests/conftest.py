@@ -13,16 +13,18 @@ from helpers.build import build
 from helpers.config import CODEBOOK, FIGURES_DIR, MANIFEST, PROCESSED_DIR, RAW_DIR
 from helpers.manifest import COLUMNS, read_manifest
 from helpers.outputs import LOCK, current
+from helpers.report_cache import CACHE_DIR
 from helpers.run_notebooks import Folders, run_all
 from helpers.store import table_files
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
-    """sha256 of every file under ``folder`` (but the empty lock file), keyed by relative path."""
+    """sha256 of every file under ``folder`` (but the empty lock file and a processed folder's report cache,
+    :mod:`helpers.report_cache`), keyed by relative path."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(Path(folder).rglob("*"))
-        if p.is_file() and p.name != LOCK
+        if p.is_file() and p.name != LOCK and CACHE_DIR not in p.relative_to(folder).parts
     }
 
 

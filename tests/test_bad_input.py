@@ -22,6 +22,7 @@ from helpers.build import build
 from helpers.config import CODEBOOK, MANIFEST, RAW_DIR
 from helpers.errors import InputError
 from helpers.outputs import LOCK, POINTER, current
+from helpers.report_cache import CACHE_DIR
 from helpers.store import TableAppender
 from helpers.textio import read_text
 
@@ -105,9 +106,10 @@ def write_case(folder: Path, good_out: Path, manifest: str, files: dict) -> tupl
 
 
 def leftovers(out: Path) -> list[str]:
-    """Anything a build left in or beside its output but the pointer, the lock and the current version."""
+    """Anything a build left in or beside its output but the pointer, the lock, the current version and the
+    report cache."""
     beside = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
-    keep = {POINTER, LOCK, current(out).name}
+    keep = {POINTER, LOCK, current(out).name, CACHE_DIR}
     return beside + [p.name for p in out.iterdir() if p.name not in keep]
 
 

@@ -23,6 +23,7 @@ from helpers.config import CODEBOOK, MANIFEST, RAW_DIR
 from helpers.errors import InputError
 from helpers.inputs import sha256
 from helpers.outputs import LOCK, POINTER, current
+from helpers.report_cache import CACHE_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -68,7 +69,8 @@ def complete(out: Path) -> bool:
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.iterdir() if p.name not in {POINTER, LOCK, current(out).name})
+    kept = {POINTER, LOCK, CACHE_DIR, current(out).name}
+    return sorted(p.name for p in out.iterdir() if p.name not in kept)
 
 
 def new_source(out: Path) -> bool:
@@ -107,6 +109,29 @@ def test_sigkill_at_any_point_leaves_a_complete_version_and_the_next_run_complet
     assert left == []  # the killed run's half version (or the old one) was removed by the next run
 
 
+def test_sigkill_in_an_incremental_build_leaves_the_previous_version_and_cache(base, tmp_path, hash_files):
+    """A second report added: the base's report comes from the cache, the new one is computed. Killed once
+    the new one is done (its cache entry saved in the new version), readers find the previous version and
+    the cache is as it was; the next run completes with both reports and keeps both entries."""
+    added = "jiangsu_suzhou_2023"
+    folder = shutil.copytree(base, tmp_path / "c")
+    shutil.copy(RAW_DIR / f"{added}.txt", folder)
+    (row,) = [r for r in MANIFEST.read_text(encoding="utf-8").splitlines() if r.startswith(f"{added},")]
+    manifest, out = folder / "manifest.csv", folder / "processed"
+    manifest.write_text(manifest_text() + row + "\n", encoding="utf-8")
+    before, cache = visible(out, hash_files), hash_files(out / CACHE_DIR)
+    assert len(cache) == 1
+    assert cli(manifest, out, env={"HELPERS_KILL_AT": f"report:{added}"}).returncode == -9
+    assert visible(out, hash_files) == before and complete(out)
+    assert hash_files(out / CACHE_DIR) == cache
+    again = cli(manifest, out)
+    assert again.returncode == 0, again.stderr
+    assert complete(out) and leftovers(out) == []
+    assert list(load_corpus(out)["reports"].report_id) == [REPORT, added]
+    after = hash_files(out / CACHE_DIR)
+    assert len(after) == 2 and cache.items() <= after.items()  # the base report's entry kept
+
+
 @pytest.mark.filterwarnings("ignore:.*has changed or gone since")  # the case's manifest differs from base's
 def test_unversioned_folder_migrates_without_a_gap(base, tmp_path, hash_files):
     """A clone from before versioned folders: tables and build.json directly in data/processed. Killed just
@@ -126,7 +151,8 @@ def test_unversioned_folder_migrates_without_a_gap(base, tmp_path, hash_files):
     done = cli_build(manifest, out)
     assert done.returncode == 0, done.stderr
     assert new_source(out) and complete(out)
-    assert sorted(p.name for p in out.iterdir()) == sorted([POINTER, LOCK, current(out).name, "notes.txt"])
+    kept = [POINTER, LOCK, CACHE_DIR, current(out).name, "notes.txt"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(kept)
     assert not list(out.parent.glob(".processed.*"))
 
 

@@ -1,16 +1,16 @@
 """The pipeline: manifest → every table in ``data/processed/``, cached on content hashes, atomic."""
 
-import hashlib
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from tqdm import tqdm
 
 from . import provenance
-from .config import DICT_DIR, MANIFEST, PROCESSED_DIR, processed_dir
+from .config import MANIFEST, PROCESSED_DIR, processed_dir
 from .corpus import EXCLUDED_COLUMNS
 from .errors import InputError, ReportExcluded
 from .faults import checkpoint
@@ -19,7 +19,8 @@ from .manifest import group_columns, read_manifest, warn_empty_groups
 from .outputs import LOCK_TIMEOUT, OutputSet, current
 from .overrides import OVERRIDES
 from .pipeline import usable_cores
-from .store import TableAppender, read_table, table_files, table_path, write_table
+from .report_cache import CACHE_DIR, Entry, ReportCache, files_digest, project_files, report_keys
+from .store import TableAppender, encode, read_table, table_files, table_path, write_table
 
 BUILD_INFO = "build.json"  # what the tables were built from: inputs, grouping columns, every table's hash
 LEGACY_OUTPUTS = ("*.csv", "_inputs.sha256", BUILD_INFO)  # what releases before versioned folders wrote
@@ -56,12 +57,7 @@ def input_hash(manifest: Path, codebook: Path | None = None, segmenter: str = DE
     (:mod:`helpers.inputs`), the project's other dictionaries, the package code and the segmenter's name."""
     inputs = corpus_inputs(manifest, codebook)
     files = [manifest, Path(manifest).parent / OVERRIDES, *(r.path for r in read_manifest(manifest))]
-    files += inputs.values()
-    files += sorted(DICT_DIR.glob("*")) + sorted(Path(__file__).parent.rglob("*.py"))
-    digest = hashlib.sha256(segmenter.encode() + b"\0")
-    for f in files:
-        digest.update(str(f.name).encode() + b"\0" + (f.read_bytes() if f.is_file() else b"") + b"\0")
-    return digest.hexdigest()
+    return files_digest([*files, *inputs.values(), *project_files()], segmenter).hexdigest()
 
 
 def build_frames(
@@ -70,19 +66,23 @@ def build_frames(
     strict: bool = False,
     segmenter: str = DEFAULT_SEGMENTER,
     jobs: int = 1,
-    write: Callable[[str, pd.DataFrame], None] | None = None,
+    write: Callable[[str, str | pa.Table], None] | None = None,
     engine: str = "processes",
     scheduler: str | None = None,
+    cache: ReportCache | None = None,
 ) -> Frames:
     """Compute every table: the per-report stages with ``jobs`` processes (see :mod:`helpers.pipeline`; with
     ``engine="dask"`` over a Dask bag, on the cluster at ``scheduler`` if given, see
     :mod:`helpers.dask_engine`), then the cross-report ones. Large builds show progress bars on stderr.
 
     Without ``write`` every table is returned (nothing is written). With ``write``, memory stays bounded:
-    each report's tables are passed to ``write(name, frame)`` as soon as the report is done, in manifest
-    order, and only what the cross-report stages read is kept (``CROSS_REPORT_INPUTS``; of ``tokens`` only
-    the content tokens' ``TOKEN_COUNTING_COLUMNS``, ``report_id`` and ``token`` as categoricals); the tables
-    returned are those plus the cross-report ones and ``excluded`` (not passed to ``write``).
+    each report's tables are passed to ``write(name, rows)`` (rows in :func:`helpers.store.encode` form) as
+    soon as the report is done, in manifest order, and only what the cross-report stages read is kept
+    (``CROSS_REPORT_INPUTS``; of ``tokens`` only the content tokens' ``TOKEN_COUNTING_COLUMNS``, ``report_id``
+    and ``token`` as categoricals); the tables returned are those plus the cross-report ones and ``excluded``
+    (not passed to ``write``). With ``write`` and a ``cache`` (:mod:`helpers.report_cache`), a report whose
+    key is in the cache is not computed: its entry is written instead, and every report computed is saved
+    there.
 
     ``codebook`` overrides the corpus folder's or the project's (see :mod:`helpers.inputs`). A report no
     reader can read is left out with a :class:`~helpers.errors.ReportExcluded` warning and listed in
@@ -102,12 +102,21 @@ def build_frames(
         "segmenter": segmenter,
         "strict": strict,
     }
-    if engine == "dask":
-        from .dask_engine import map_reports as dask_map_reports
 
-        parts = dask_map_reports(reports, options, jobs, scheduler)
+    def computed(todo: list) -> Iterator[Frames]:
+        if engine == "dask":
+            from .dask_engine import map_reports as dask_map_reports
+
+            return dask_map_reports(todo, options, jobs, scheduler)
+        return map_reports(todo, options, jobs)
+
+    if write is None:
+        parts = computed(reports)
     else:
-        parts = map_reports(reports, options, jobs)
+        keys = report_keys(reports, inputs, segmenter) if cache is not None else [None] * len(reports)
+        hits = [cache is not None and key in cache for key in keys]
+        todo = [report for report, hit in zip(reports, hits, strict=True) if not hit]
+        parts = _entries(keys, hits, cache, computed(todo))
     parts = _reached(reports, parts)
     parts = tqdm(parts, "per-report stages", len(reports), unit="report", disable=quiet)
     codes: dict[str, dict[str, int]] = {"report_id": {}, "token": {}}
@@ -132,20 +141,37 @@ def _reached(reports: list, parts: Iterable[Frames]) -> Iterator[Frames]:
         yield part
 
 
+def _entries(
+    keys: list, hits: list[bool], cache: ReportCache | None, computed: Iterator[Frames]
+) -> Iterator[Entry]:
+    """Each report's entry, in manifest order: loaded from the cache for a hit, else the next one
+    ``computed`` (saved to the cache, if any, unless the report was excluded)."""
+    for key, hit in zip(keys, hits, strict=True):
+        if hit:
+            yield cache.load(key)
+            continue
+        part = next(computed)
+        kept = {name: frame for name, frame in part.items() if name in CROSS_REPORT_INPUTS}
+        if "tokens" in kept:
+            kept["tokens"] = kept["tokens"].loc[~kept["tokens"]["is_stopword"], TOKEN_COUNTING_COLUMNS]
+        entry = Entry({name: encode(name, f) for name, f in part.items() if name != "excluded"}, kept)
+        if cache is not None and "excluded" not in part:
+            cache.save(key, entry)
+        yield entry
+
+
 def _written(
-    parts: Iterable[Frames], write: Callable[[str, pd.DataFrame], None], codes: dict[str, dict[str, int]]
+    entries: Iterable[Entry], write: Callable[[str, str | pa.Table], None], codes: dict[str, dict[str, int]]
 ) -> Iterator[Frames]:
     """Pass each report's tables to ``write`` and yield what the cross-report stages read of them, the
     content tokens' ``report_id`` and ``token`` as integer codes into ``codes`` (text → code, one mapping
     per column, filled as they come; :func:`_decoded` turns them into categoricals)."""
-    for part in parts:
-        for name, frame in part.items():
-            if name != "excluded":
-                write(name, frame)
-        kept = {name: frame for name, frame in part.items() if name in CROSS_REPORT_INPUTS}
+    for entry in entries:
+        for name, rows in entry.tables.items():
+            write(name, rows)
+        kept = dict(entry.kept)
         if "tokens" in kept:
             tokens = kept["tokens"]
-            tokens = tokens.loc[~tokens["is_stopword"], TOKEN_COUNTING_COLUMNS]
             kept["tokens"] = tokens.assign(
                 **{
                     column: np.fromiter(
@@ -237,9 +263,10 @@ def build(
                 _refuse_excluded(current(out), manifest)
             return False
         with outputs.new_version() as folders:
+            cache = ReportCache(out / CACHE_DIR, folders[out] / CACHE_DIR, read=not force)
             with TableAppender(folders[out]) as per_report:
                 frames = build_frames(
-                    manifest, codebook, strict, segmenter, jobs, per_report.append, engine, scheduler
+                    manifest, codebook, strict, segmenter, jobs, per_report.append, engine, scheduler, cache
                 )
             for name in sorted(per_report.tables):
                 checkpoint(f"table:{name}")
@@ -247,8 +274,10 @@ def build(
                 if name not in per_report.tables:
                     write_table(frame, folders[out], name)
                     checkpoint(f"table:{name}")
+            cache.commit()
             info = build_record(Path(manifest), codebook, stamp, segmenter)
             provenance.write(folders[out], info, BUILD_INFO)
+        cache.prune()
     return True
 
 

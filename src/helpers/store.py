@@ -8,7 +8,8 @@ shorter). The layout follows from the table's rows alone — not from ``--jobs``
 rows arrived in — so the files are byte-identical across builds. Read them by column
 (``read_table(path, columns=[...])``) or by row group (``pyarrow.parquet.ParquetFile(path).iter_batches()``).
 CSV tables are UTF-8 with a byte-order mark (:func:`helpers.io.write_csv`). A table is named by its stem
-(``tokens``, ``reports``) whatever its format; :func:`table_path` finds its file.
+(``tokens``, ``reports``) whatever its format; :func:`table_path` finds its file. :func:`encode` turns rows
+into their stored form (CSV text, or an Arrow table of the schema), which :class:`TableAppender` also takes.
 """
 
 from itertools import groupby
@@ -86,17 +87,31 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str) -> Path:
 
     def write(tmp: Path) -> None:
         parts = _ParquetParts(tmp, PARQUET_SCHEMAS[name])
-        parts.append(frame)
+        parts.append(encode(name, frame))
         parts.close()
 
     return write_atomic(path, write)
 
 
+def encode(name: str, frame: pd.DataFrame) -> str | pa.Table:
+    """``frame``'s rows as table ``name`` stores them: CSV text with its header line (LF line endings), or
+    for a Parquet table an Arrow table of its schema without pandas metadata. Raises ValueError when a
+    Parquet table's columns are not its schema's."""
+    if name not in PARQUET_SCHEMAS:
+        return frame.to_csv(index=False, lineterminator="\n")
+    schema = PARQUET_SCHEMAS[name]
+    if set(schema.names) - set(frame.columns) or len(frame.columns) != len(schema.names):
+        raise ValueError(f"{name}: columns {list(frame.columns)}, expected {schema.names}")
+    table = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+    return table.replace_schema_metadata()
+
+
 class TableAppender:
-    """Writes tables into ``folder`` part by part: ``append(name, frame)`` adds ``frame``'s rows to table
-    ``name``; the file is byte-identical to :func:`write_table` of the parts concatenated. Use as a context
-    manager (the files are complete when it closes). Not atomic by itself: write into a folder that
-    becomes visible only when complete. ``tables``: the names written so far."""
+    """Writes tables into ``folder`` part by part: ``append(name, rows)`` adds ``rows`` (a DataFrame or its
+    :func:`encode` form) to table ``name``; the file is byte-identical to :func:`write_table` of the parts
+    concatenated. Use as a context manager (the Parquet files are complete when it closes). Not atomic by
+    itself: write into a folder that becomes visible only when complete. ``tables``: the names written so
+    far."""
 
     def __init__(self, folder: Path):
         self.folder, self.tables, self._parts = Path(folder), set(), {}
@@ -108,14 +123,16 @@ class TableAppender:
         for parts in self._parts.values():
             parts.close(complete=exc[0] is None)
 
-    def append(self, name: str, frame: pd.DataFrame) -> None:
+    def append(self, name: str, rows: pd.DataFrame | str | pa.Table) -> None:
         path = table_path(self.folder, name)
         self.tables.add(name)
         check_write(path)
+        schema = PARQUET_SCHEMAS.get(name)
         if name not in self._parts:
-            schema = PARQUET_SCHEMAS.get(name)
             self._parts[name] = _CsvParts(path) if schema is None else _ParquetParts(path, schema)
-        self._parts[name].append(frame)
+        if schema is not None and isinstance(rows, pd.DataFrame):
+            rows = encode(name, rows)
+        self._parts[name].append(rows)
 
 
 class _CsvParts:
@@ -126,13 +143,25 @@ class _CsvParts:
     def __init__(self, path: Path):
         self.path, self.pending, self.rows, self.started = path, [], 0, False
 
-    def append(self, frame: pd.DataFrame) -> None:
+    def append(self, rows: pd.DataFrame | str) -> None:
+        """Add ``rows``: a DataFrame, or CSV text with its header line (an :func:`encode` result)."""
+        text = isinstance(rows, str)
         if not self.started:
-            frame.iloc[:0].to_csv(self.path, index=False, encoding="utf-8-sig", lineterminator="\n")
+            header = (
+                rows.partition("\n")[0] + "\n"
+                if text
+                else rows.iloc[:0].to_csv(index=False, lineterminator="\n")
+            )
+            self.path.write_text(header, encoding="utf-8-sig", newline="")
             self.started = True
-        if len(frame):
-            self.pending.append(frame)
-            self.rows += len(frame)
+        if text:
+            self._write()  # the rows held so far go first
+            with open(self.path, "a", encoding="utf-8", newline="") as f:
+                f.write(rows.partition("\n")[2])
+            return
+        if len(rows):
+            self.pending.append(rows)
+            self.rows += len(rows)
         if self.rows >= CSV_BATCH_ROWS:
             self._write()
 
@@ -160,12 +189,9 @@ class _ParquetParts:
         self.rows = 0
         self.writer: pq.ParquetWriter | None = None
 
-    def append(self, frame: pd.DataFrame) -> None:
-        missing = set(self.schema.names) - set(frame.columns)
-        if missing or len(frame.columns) != len(self.schema.names):
-            raise ValueError(f"{self.path.name}: columns {list(frame.columns)}, expected {self.schema.names}")
-        table = pa.Table.from_pandas(frame[self.schema.names], schema=self.schema, preserve_index=False)
-        self.pending.append(table.replace_schema_metadata())
+    def append(self, table: pa.Table) -> None:
+        """Add the rows of ``table`` (an :func:`encode` result)."""
+        self.pending.append(table)
         self.rows += len(table)
         while self.rows >= ROW_GROUP_ROWS:
             self._write(ROW_GROUP_ROWS)

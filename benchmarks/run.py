@@ -11,7 +11,8 @@
    and its cross-report stages alone on its tables (:mod:`cross_report`: CPU seconds per stage);
    that build ÷ bare pure-Python ``jieba.lcut`` of the same texts with the same number of processes;
    every notebook run headless on that build's output (time, peak PSS with the kernels); adding one
-   report ÷ the cold build.
+   report ÷ the cold build (an incremental build: the other reports come from the report cache,
+   :mod:`helpers.report_cache`; only the cross-report stages see them all again).
 
 Every build runs as ``python -m helpers build`` in a subprocess sampled with psutil. A build that exceeds
 ``MEMORY_CAP_MB`` or ``TIME_CAP_S`` is stopped (the machine is shared) and reported as not finished, with
@@ -185,7 +186,7 @@ def jobs_speedup(folder: Path, reports: int = JOBS_REPORTS) -> dict:
 
 def scale_build(folder: Path, reports: int = SCALE_REPORTS) -> dict:
     """Cold build, bare jieba with the same processes, every notebook on the build's output, then one report
-    added (cached rebuild)."""
+    added (an incremental build, not ``--force``)."""
     manifest = scale_corpus.write(folder / "scale", reports // 2)
     jobs = usable_cores()
     run = folder / "scale_run"  # the build's out is run/processed, where `notebooks --out run` looks
@@ -295,7 +296,7 @@ def to_markdown(results: dict) -> str:
             )
         if "add_one" in scale:
             lines.append(
-                f"| add one report ÷ cold build | {scale['add_one_ratio']:.3f}× "
+                f"| add one report to {scale['reports']:,} ÷ cold build | {scale['add_one_ratio']:.3f}× "
                 f"({_build_cell(scale['add_one'])}) "
                 "| ≤ 0.05× |"
             )

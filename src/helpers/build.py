@@ -116,7 +116,7 @@ def build_frames(
         keys = report_keys(reports, inputs, segmenter) if cache is not None else [None] * len(reports)
         hits = [cache is not None and key in cache for key in keys]
         todo = [report for report, hit in zip(reports, hits, strict=True) if not hit]
-        parts = _entries(keys, hits, cache, computed(todo))
+        parts = _entries(keys, hits, cache, computed(todo) if todo else iter([]))
     parts = _reached(reports, parts)
     parts = tqdm(parts, "per-report stages", len(reports), unit="report", disable=quiet)
     codes: dict[str, dict[str, int]] = {"report_id": {}, "token": {}}
@@ -158,6 +158,7 @@ def _entries(
         if cache is not None and "excluded" not in part:
             cache.save(key, entry)
         yield entry
+    next(computed, None)  # the pool's end: it shuts down now, not whenever the generator is collected
 
 
 def _written(

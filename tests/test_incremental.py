@@ -4,11 +4,10 @@ computed, and the tables are byte-identical to a cold build of the same inputs (
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli import cli_build
 
 from helpers import pipeline
 from helpers.build import build
@@ -147,10 +146,7 @@ def test_cli_adds_a_report_from_the_cache_byte_identical(base, tmp_path, hash_fi
     manifest = write_corpus(folder, [*BASE, ("b1", JS)])
     cache = folder / "processed" / CACHE_DIR
     before = {p.name: os.stat(p).st_ino for p in cache.iterdir()}
-    command = [sys.executable, "-m", "helpers", "build", "--manifest", str(manifest)]
-    run = subprocess.run(
-        [*command, "--out", str(folder / "processed"), *engine], capture_output=True, text=True, timeout=600
-    )
+    run = cli_build(manifest, folder / "processed", *engine)
     assert run.returncode == 0, run.stderr
     after = {p.name: os.stat(p).st_ino for p in cache.iterdir()}
     assert len(after) == 4 and before.items() <= after.items()

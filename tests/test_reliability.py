@@ -121,10 +121,10 @@ def test_sigkill_in_an_incremental_build_leaves_the_previous_version_and_cache(b
     manifest.write_text(manifest_text() + row + "\n", encoding="utf-8")
     before, cache = visible(out, hash_files), hash_files(out / CACHE_DIR)
     assert len(cache) == 1
-    assert cli(manifest, out, env={"HELPERS_KILL_AT": f"report:{added}"}).returncode == -9
+    assert cli_build(manifest, out, env={"HELPERS_KILL_AT": f"report:{added}"}).returncode == -9
     assert visible(out, hash_files) == before and complete(out)
     assert hash_files(out / CACHE_DIR) == cache
-    again = cli(manifest, out)
+    again = cli_build(manifest, out)
     assert again.returncode == 0, again.stderr
     assert complete(out) and leftovers(out) == []
     assert list(load_corpus(out)["reports"].report_id) == [REPORT, added]

@@ -12,13 +12,15 @@
    that build ÷ bare pure-Python ``jieba.lcut`` of the same texts with the same number of processes;
    every notebook run headless on that build's output (time, peak PSS with the kernels); adding one
    report ÷ the cold build (an incremental build: the other reports come from the report cache,
-   :mod:`helpers.report_cache`; only the cross-report stages see them all again).
+   :mod:`helpers.report_cache`; only the cross-report stages see them all again);
+5. the same added report on its own at ``INCREMENTAL_REPORTS`` reports: a cold build, then one report added.
 
 Every build runs as ``python -m helpers build`` in a subprocess sampled with psutil. A build that exceeds
 ``MEMORY_CAP_MB`` or ``TIME_CAP_S`` is stopped (the machine is shared) and reported as not finished, with
 the time and memory it reached. ``python benchmarks/run.py --quick`` runs only the 800-report rows;
-``--reports N`` runs the scale rows at N reports (and the ``--jobs`` rows at no more than N): a smaller
-run for trying on a shared machine; ``--only notebooks,tokenize,cache,jobs,scale`` runs only those rows.
+``--reports N`` runs the scale rows at N reports (and the ``--jobs`` and ``incremental`` rows at no more
+than N): a smaller run for trying on a shared machine; ``--only notebooks,tokenize,cache,jobs,incremental,
+scale`` runs only those rows.
 Writes ``benchmarks/results.json`` and ``benchmarks/results.md`` with the machine description.
 """
 
@@ -47,6 +49,7 @@ from helpers.run_notebooks import Folders, execute_many, numbered_notebooks
 
 HERE = Path(__file__).parent
 JOBS_REPORTS = 800  # the --jobs 2 ÷ --jobs 1 comparison
+INCREMENTAL_REPORTS = 1_000  # adding one report, apart from the scale row
 SCALE_REPORTS = 10_000
 MEMORY_CAP_MB = 8_000
 TIME_CAP_S = 900
@@ -206,12 +209,7 @@ def scale_build(folder: Path, reports: int = SCALE_REPORTS) -> dict:
             str(run),
         ]
         result["notebooks"] = measured([*command, "--jobs", str(jobs)])
-        lines = manifest.read_text(encoding="utf-8").splitlines()
-        extra = lines[1].replace(lines[1].split(",")[0], "added_report", 1)
-        manifest.write_text("\n".join([*lines, extra]) + "\n", encoding="utf-8")
-        command = [sys.executable, "-m", "helpers", "build", "--manifest", str(manifest)]
-        added = measured([*command, "--out", str(run / "processed"), "--jobs", str(jobs)])
-        result |= {"add_one": added, "add_one_ratio": added["seconds"] / cold["seconds"]}
+        result |= add_one(manifest, run / "processed", jobs, cold)
     return result
 
 
@@ -220,6 +218,26 @@ def cross_report(processed: Path, seconds: Path) -> dict:
     the whole run (reading the tables included) and each stage's CPU seconds."""
     run = measured([sys.executable, str(HERE / "cross_report.py"), str(processed), str(seconds)])
     return run | {"stages": json.loads(seconds.read_text(encoding="utf-8"))}
+
+
+def add_one(manifest: Path, out: Path, jobs: int, cold: dict) -> dict:
+    """One report added to ``manifest`` (its first report's file under a new id) and the build of ``out``
+    run again, incrementally (not ``--force``): its measures and its time ÷ the ``cold`` build's."""
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    extra = lines[1].replace(lines[1].split(",")[0], "added_report", 1)
+    manifest.write_text("\n".join([*lines, extra]) + "\n", encoding="utf-8")
+    command = [sys.executable, "-m", "helpers", "build", "--manifest", str(manifest)]
+    added = measured([*command, "--out", str(out), "--jobs", str(jobs)])
+    return {"add_one": added, "add_one_ratio": added["seconds"] / cold["seconds"]}
+
+
+def incremental(folder: Path, reports: int = INCREMENTAL_REPORTS) -> dict:
+    """A cold build of the scale corpus at ``reports`` reports, then one report added."""
+    manifest = scale_corpus.write(folder / "incremental", reports // 2)
+    jobs = usable_cores()
+    cold = cold_build(manifest, folder / "incremental_out", jobs)
+    result = {"reports": reports, "jobs": jobs, "cold": cold}
+    return result | (add_one(manifest, folder / "incremental_out", jobs, cold) if cold["finished"] else {})
 
 
 def machine() -> dict:
@@ -294,11 +312,11 @@ def to_markdown(results: dict) -> str:
                 "| every notebook on that build's output (kernels included) "
                 f"| {_build_cell(scale['notebooks'])} | runs to the end, ≤ 2 GB |"
             )
-        if "add_one" in scale:
+    for row in (results.get("incremental"), scale):
+        if row and "add_one" in row:
             lines.append(
-                f"| add one report to {scale['reports']:,} ÷ cold build | {scale['add_one_ratio']:.3f}× "
-                f"({_build_cell(scale['add_one'])}) "
-                "| ≤ 0.05× |"
+                f"| add one report to {row['reports']:,} ÷ cold build | {row['add_one_ratio']:.3f}× "
+                f"({_build_cell(row['add_one'])} vs {_build_cell(row['cold'])}) | ≤ 0.05× |"
             )
     return "\n".join(lines) + "\n"
 
@@ -315,6 +333,10 @@ def main(argv: list[str]) -> None:
             "jobs": (
                 f"--jobs 2 vs 1 at {jobs_reports} reports",
                 lambda: jobs_speedup(Path(tmp), jobs_reports),
+            ),
+            "incremental": (
+                f"one report added to {min(INCREMENTAL_REPORTS, reports)}",
+                lambda: incremental(Path(tmp), min(INCREMENTAL_REPORTS, reports)),
             ),
             "scale": (f"cold build at {reports} reports", lambda: scale_build(Path(tmp), reports)),
         }

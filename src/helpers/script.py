@@ -121,6 +121,9 @@ def _changed(text: str, converted: str) -> int:
 def leftover_traditional(text: str) -> Counter:
     """Characters of a converted text that OpenCC ``t2s`` would still change on their own (traditional
     forms left, e.g. kept by a phrase such as 乾隆), with their counts: reported in the audit trail."""
-    chars = set(text)
-    t2s = _converter("t2s")
-    return Counter({c: text.count(c) for c in sorted(chars) if t2s.convert(c) != c})
+    return Counter({c: text.count(c) for c in sorted(set(text)) if _t2s_changes(c)})
+
+
+@cache
+def _t2s_changes(char: str) -> bool:
+    return _converter("t2s").convert(char) != char

@@ -118,8 +118,12 @@ def group_rates(
     """
     counts, report_ids, k = _counts(par, theme_ids), par["report_id"].to_numpy(), len(theme_ids)
     columns: dict[str, list] = {c: [] for c in RATE_COLUMNS}
-    for group, members in groups.groupby(groups, sort=False):
-        in_group = np.isin(report_ids, members.index)
+    members_of: dict = {}  # group → its reports, groups in order of appearance (no group: left out)
+    for report, group in zip(groups.index.tolist(), groups.tolist(), strict=True):
+        if not pd.isna(group):
+            members_of.setdefault(group, []).append(report)
+    for group, members in members_of.items():
+        in_group = np.isin(report_ids, members)
         units, unit = _units(counts, in_group, report_ids, len(members))
         s = _group_stats(units, k, str(group), n_boot, seed)
         lo, hi = inference.percentile_interval(np.column_stack([s["share_boot"], s["hits_boot"]]))

@@ -90,8 +90,9 @@ def summarize(
     par = theme_rates.paragraph_counts(sentences, coded, theme_ids)
     ids = reports.report_id.to_numpy()
     rates = theme_rates.group_rates(par, pd.Series(ids, index=ids), theme_ids, n_boot, seed)
-    rates = rates.rename(columns={"group": "report_id"}).drop(columns="n_reports")
-    rates.insert(1, "region", rates.report_id.map(reports.set_index("report_id").region))
+    rates = rates.drop(columns="n_reports").rename(columns={"group": "report_id"})
+    region = dict(zip(reports.report_id.tolist(), reports.region.tolist(), strict=True))
+    rates.insert(1, "region", [region[r] for r in rates.report_id.tolist()])
     return rates
 
 

@@ -49,9 +49,9 @@ class Theme:
         matches of different patterns (能力 and 能力素质) are merged into one span, i.e. one hit."""
         if not self._may_match(text):
             return []
-        found = sorted(m.span() for p in self.include for m in self._finditer(p, text) if m.end() > m.start())
+        found = sorted((s, e) for s, e in self._spans_of(self.include, text) if e > s)
         if found and self.exclude:
-            vetoes = [m.span() for p in self.exclude for m in self._finditer(p, text)]
+            vetoes = self._spans_of(self.exclude, text)
             found = [(s, e) for s, e in found if not any(s < ve and vs < e for vs, ve in vetoes)]
         merged: list[tuple[int, int]] = []
         for start, end in found:
@@ -83,9 +83,13 @@ class Theme:
         except TimeoutError:
             return True
 
-    def _finditer(self, pattern: regex.Pattern, text: str) -> list:
+    def _spans_of(self, patterns: tuple[regex.Pattern, ...], text: str) -> list[tuple[int, int]]:
+        """The spans of every match of each pattern in ``text``, pattern by pattern."""
+        spans: list[tuple[int, int]] = []
         try:
-            return list(pattern.finditer(text, timeout=MATCH_TIMEOUT))
+            for pattern in patterns:
+                spans += [m.span() for m in pattern.finditer(text, timeout=MATCH_TIMEOUT)]
+            return spans
         except TimeoutError:
             raise InputError(
                 self.codebook,

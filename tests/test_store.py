@@ -35,7 +35,6 @@ def parts():
 @pytest.mark.parametrize("name", ["tokens", "reports"])
 def test_parts_appended_equal_the_whole_table_written_at_once(parts, tmp_path, monkeypatch, name):
     monkeypatch.setattr(store, "ROW_GROUP_ROWS", 7)
-    monkeypatch.setattr(store, "CSV_BATCH_ROWS", 12)  # a batch written midway, the rest at the end
     whole = pd.concat([p for p in parts if len(p)], ignore_index=True)  # as the build stacks them
     at_once = store.write_table(whole, tmp_path / "once", name)
     with store.TableAppender(tmp_path / "parts") as appender:

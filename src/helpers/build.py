@@ -2,11 +2,13 @@
 
 import warnings
 from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from tqdm import tqdm
 
 from . import provenance
@@ -20,7 +22,16 @@ from .outputs import LOCK_TIMEOUT, OutputSet, current
 from .overrides import OVERRIDES
 from .pipeline import usable_cores
 from .report_cache import CACHE_DIR, Entry, ReportCache, files_digest, project_files, report_keys
-from .store import TableAppender, encode, read_table, table_files, table_path, write_table
+from .store import (
+    PARQUET_SCHEMAS,
+    TableAppender,
+    arrow_parts,
+    encode_parts,
+    read_table,
+    table_files,
+    table_path,
+    write_table,
+)
 
 BUILD_INFO = "build.json"  # what the tables were built from: inputs, grouping columns, every table's hash
 LEGACY_OUTPUTS = ("*.csv", "_inputs.sha256", BUILD_INFO)  # what releases before versioned folders wrote
@@ -31,6 +42,7 @@ PROGRESS_MIN_REPORTS = 20  # builds of fewer reports show no progress bars
 # What the cross-report stages read of the per-report tables, when those are written as they are produced:
 CROSS_REPORT_INPUTS = {"reports", "blocks", "sentences", "sentence_themes", "tokens", "excluded"}
 TOKEN_COUNTING_COLUMNS = ["report_id", "sentence_id", "token", "is_stopword"]  # of content tokens only
+BATCH_REPORTS = 64  # reports encoded, and their kept tables turned into pandas, at once
 
 
 def stages() -> list[Stage]:
@@ -66,7 +78,7 @@ def build_frames(
     strict: bool = False,
     segmenter: str = DEFAULT_SEGMENTER,
     jobs: int = 1,
-    write: Callable[[str, str | pa.Table], None] | None = None,
+    write: Callable[[str, bytes | pa.Table], None] | None = None,
     engine: str = "processes",
     scheduler: str | None = None,
     cache: ReportCache | None = None,
@@ -110,19 +122,19 @@ def build_frames(
             return dask_map_reports(todo, options, jobs, scheduler)
         return map_reports(todo, options, jobs)
 
+    bar = tqdm(desc="per-report stages", total=len(reports), unit="report", disable=quiet)
     if write is None:
-        parts = computed(reports)
+        frames = stack(_reached(reports, computed(reports), bar))
     else:
         keys = report_keys(reports, inputs, segmenter) if cache is not None else [None] * len(reports)
         hits = [cache is not None and key in cache for key in keys]
         todo = [report for report, hit in zip(reports, hits, strict=True) if not hit]
-        parts = _entries(keys, hits, cache, computed(todo) if todo else iter([]))
-    parts = _reached(reports, parts)
-    parts = tqdm(parts, "per-report stages", len(reports), unit="report", disable=quiet)
-    codes: dict[str, dict[str, int]] = {"report_id": {}, "token": {}}
-    frames = stack(parts if write is None else _written(parts, write, codes))
-    if write is not None and "tokens" in frames:
-        frames["tokens"] = _decoded(frames["tokens"], codes)
+        entries = _entries(reports, keys, hits, cache, computed(todo) if todo else iter([]), bar)
+        codes: dict[str, dict[str, int]] = {"report_id": {}, "token": {}}
+        frames = stack(_written(entries, write, codes))
+        if "tokens" in frames:
+            frames["tokens"] = _decoded(frames["tokens"], codes)
+    bar.close()
     excluded = frames.get("excluded", pd.DataFrame(columns=EXCLUDED_COLUMNS))
     frames["excluded"] = _excluded(excluded, len(reports), Path(manifest).parent)
     bar = tqdm(stages(), "cross-report stages", unit="stage", disable=quiet)
@@ -134,56 +146,94 @@ def build_frames(
     return frames
 
 
-def _reached(reports: list, parts: Iterable[Frames]) -> Iterator[Frames]:
+def _reached(reports: list, parts: Iterable[Frames], bar: tqdm) -> Iterator[Frames]:
     """``parts`` as they come, passing the checkpoint ``report:<id>`` of each (see :mod:`helpers.faults`)."""
     for report, part in zip(reports, parts, strict=True):
         checkpoint(f"report:{report.report_id}")
+        bar.update()
         yield part
 
 
 def _entries(
-    keys: list, hits: list[bool], cache: ReportCache | None, computed: Iterator[Frames]
-) -> Iterator[Entry]:
-    """Each report's entry, in manifest order: loaded from the cache for a hit, else the next one
-    ``computed`` (saved to the cache, if any, unless the report was excluded)."""
-    for key, hit in zip(keys, hits, strict=True):
-        if hit:
-            yield cache.load(key)
-            continue
-        part = next(computed)
-        kept = {name: frame for name, frame in part.items() if name in CROSS_REPORT_INPUTS}
-        if "tokens" in kept:
-            kept["tokens"] = kept["tokens"].loc[~kept["tokens"]["is_stopword"], TOKEN_COUNTING_COLUMNS]
-        entry = Entry({name: encode(name, f) for name, f in part.items() if name != "excluded"}, kept)
-        if cache is not None and "excluded" not in part:
-            cache.save(key, entry)
-        yield entry
+    reports: list,
+    keys: list,
+    hits: list[bool],
+    cache: ReportCache | None,
+    computed: Iterator[Frames],
+    bar: tqdm,
+) -> Iterator[list[Entry]]:
+    """Every report's entry, in manifest order, ``BATCH_REPORTS`` at a time: loaded from the cache for a hit,
+    else the next one ``computed``, encoded with the batch's other computed reports (:func:`_encoded`) and
+    saved to the cache, if any, unless the report was excluded. Passes each report's checkpoint
+    ``report:<id>`` once its entry is saved."""
+    for start in range(0, len(reports), BATCH_REPORTS):
+        batch = range(start, min(start + BATCH_REPORTS, len(reports)))
+        fresh = iter(_encoded([next(computed) for i in batch if not hits[i]]))
+        entries = []
+        for i in batch:
+            entry = cache.load(keys[i]) if hits[i] else next(fresh)
+            if not hits[i] and cache is not None and "excluded" not in entry.kept:
+                cache.save(keys[i], entry)
+            checkpoint(f"report:{reports[i].report_id}")
+            bar.update()
+            entries.append(entry)
+        yield entries
     next(computed, None)  # the pool's end: it shuts down now, not whenever the generator is collected
 
 
+def _encoded(parts: list[Frames]) -> list[Entry]:
+    """Each report's tables in their stored form (:func:`helpers.store.encode_parts`, a table of all
+    ``parts`` at once) and, as Arrow tables with their pandas types, what the cross-report stages read of
+    the tables stored as CSV (and ``excluded``)."""
+    entries = [Entry({}, {}) for _ in parts]
+    for name in dict.fromkeys(name for part in parts for name in part):
+        which = [i for i, part in enumerate(parts) if name in part]
+        frames = [parts[i][name] for i in which]
+        if name != "excluded":
+            for i, rows in zip(which, encode_parts(name, frames), strict=True):
+                entries[i].tables[name] = rows
+        if name in CROSS_REPORT_INPUTS and name not in PARQUET_SCHEMAS:
+            for i, table in zip(which, arrow_parts(frames), strict=True):
+                entries[i].kept[name] = table
+    return entries
+
+
 def _written(
-    entries: Iterable[Entry], write: Callable[[str, str | pa.Table], None], codes: dict[str, dict[str, int]]
+    batches: Iterable[list[Entry]],
+    write: Callable[[str, bytes | pa.Table], None],
+    codes: dict[str, dict[str, int]],
 ) -> Iterator[Frames]:
-    """Pass each report's tables to ``write`` and yield what the cross-report stages read of them, the
-    content tokens' ``report_id`` and ``token`` as integer codes into ``codes`` (text → code, one mapping
-    per column, filled as they come; :func:`_decoded` turns them into categoricals)."""
-    for entry in entries:
-        for name, rows in entry.tables.items():
-            write(name, rows)
-        kept = dict(entry.kept)
-        if "tokens" in kept:
-            tokens = kept["tokens"]
-            kept["tokens"] = tokens.assign(
-                **{
-                    column: np.fromiter(
-                        (codes[column].setdefault(value, len(codes[column])) for value in tokens[column]),
-                        np.int32,
-                        len(tokens),
-                    )
-                    for column in codes
-                }
-            )
-        yield kept
+    """Pass each report's tables to ``write`` and yield what the cross-report stages read of a batch of
+    reports, one pandas conversion per table and run of same-typed reports: ``CROSS_REPORT_INPUTS``, of
+    ``tokens`` the content tokens' ``TOKEN_COUNTING_COLUMNS``, their ``report_id`` and ``token`` as integer
+    codes into ``codes`` (text → code in order of first appearance, one mapping per column;
+    :func:`_decoded` turns them into categoricals)."""
+    for batch in batches:
+        kept: dict[str, list[pa.Table]] = {}
+        for entry in batch:
+            for name, rows in entry.tables.items():
+                write(name, rows)
+                if name in CROSS_REPORT_INPUTS and name in PARQUET_SCHEMAS:
+                    kept.setdefault(name, []).append(rows)
+            for name, table in entry.kept.items():
+                kept.setdefault(name, []).append(table)
+        for name, tables in kept.items():
+            for _, run in groupby(tables, key=lambda t: (t.schema, t.schema.metadata)):
+                table = pa.concat_tables(list(run))
+                if name == "tokens":
+                    table = table.filter(pc.invert(table["is_stopword"])).select(TOKEN_COUNTING_COLUMNS)
+                frame = table.to_pandas()
+                yield {name: _coded(frame, codes) if name == "tokens" else frame}
+
+
+def _coded(tokens: pd.DataFrame, codes: dict[str, dict[str, int]]) -> pd.DataFrame:
+    """``tokens`` with each column of ``codes`` as integer codes (new values get the next codes, in order of
+    first appearance)."""
+    for column, of in codes.items():
+        local, values = pd.factorize(tokens[column])
+        known = np.fromiter((of.setdefault(v, len(of)) for v in values), np.int32, len(values))
+        tokens[column] = known[local]
+    return tokens
 
 
 def _decoded(tokens: pd.DataFrame, codes: dict[str, dict[str, int]]) -> pd.DataFrame:

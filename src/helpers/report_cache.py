@@ -9,8 +9,11 @@ them and the key changes; nothing else can change the report's tables.
 
 The cache is the folder ``cache/`` inside the processed folder (``data/processed/cache/``, or
 ``OUT/processed/cache/`` for a corpus elsewhere; ``make clean`` deletes it with the folder). It holds one
-file per report, ``<key>.pkl.zst``: a zstd-compressed pickle of the report's tables in their stored form
-(:func:`helpers.store.encode`) and of what the cross-report stages read of them. A build saves each report
+file per report, ``<key>.pkl.zst``: a zstd-compressed pickle of byte strings, the report's tables in their
+stored form (:func:`helpers.store.encode`: UTF-8 CSV as written, the Parquet tables' Arrow tables as Arrow IPC
+streams) and, as Arrow IPC streams with their pandas types, the other tables the cross-report stages read
+(the reports' and blocks' rows). Loading one costs no pandas object: a build turns the Arrow tables of many
+reports into pandas at once. A build saves each report
 it computes into its new version folder (``staging``) and moves those entries into the cache once its
 tables are written (:meth:`ReportCache.commit`): a build that fails leaves the cache as it was. Once the new
 version is current it deletes every entry it did not use (:meth:`ReportCache.prune`): the cache holds the
@@ -25,7 +28,6 @@ import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 
 from .config import DICT_DIR
@@ -36,16 +38,16 @@ from .provenance import package_versions
 
 CACHE_DIR = "cache"  # inside the processed folder
 SUFFIX = ".pkl.zst"
-Frames = dict[str, pd.DataFrame]
 
 
 @dataclass
 class Entry:
     """One report's results: ``tables`` (name → :func:`helpers.store.encode` form, for the writer) and
-    ``kept`` (name → DataFrame: what the cross-report stages read)."""
+    ``kept`` (name → Arrow table with pandas metadata: what the cross-report stages read that ``tables``
+    holds only as CSV)."""
 
-    tables: dict[str, str | pa.Table]
-    kept: Frames
+    tables: dict[str, bytes | pa.Table]
+    kept: dict[str, pa.Table]
 
 
 def project_files() -> list[Path]:
@@ -90,14 +92,20 @@ class ReportCache:
     def load(self, key: str) -> Entry:
         self.used.add(key)
         with pa.input_stream(self._path(key), compression="zstd") as f:
-            return pickle.loads(f.read())
+            csv, arrow, kept = pickle.loads(f.read())
+        return Entry(
+            csv | {n: _table(data) for n, data in arrow.items()}, {n: _table(d) for n, d in kept.items()}
+        )
 
     def save(self, key: str, entry: Entry) -> None:
         self.used.add(key)
 
         def write(tmp: Path) -> None:
+            csv = {name: rows for name, rows in entry.tables.items() if isinstance(rows, bytes)}
+            arrow = {name: _stream(rows) for name, rows in entry.tables.items() if name not in csv}
+            payload = (csv, arrow, {name: _stream(table) for name, table in entry.kept.items()})
             with pa.output_stream(tmp, compression="zstd") as f:
-                f.write(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+                f.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
 
         write_atomic(self.staging / self._path(key).name, write)
 
@@ -114,3 +122,15 @@ class ReportCache:
         for path in self.folder.glob("*") if self.folder.is_dir() else []:
             if path.name.removesuffix(SUFFIX) not in self.used:
                 path.unlink(missing_ok=True)
+
+
+def _stream(table: pa.Table) -> bytes:
+    """``table`` as an Arrow IPC stream (a slice writes only its own rows)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _table(data: bytes) -> pa.Table:
+    return pa.ipc.open_stream(data).read_all()

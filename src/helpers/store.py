@@ -9,12 +9,16 @@ rows arrived in — so the files are byte-identical across builds. Read them by 
 (``read_table(path, columns=[...])``) or by row group (``pyarrow.parquet.ParquetFile(path).iter_batches()``).
 CSV tables are UTF-8 with a byte-order mark (:func:`helpers.io.write_csv`). A table is named by its stem
 (``tokens``, ``reports``) whatever its format; :func:`table_path` finds its file. :func:`encode` turns rows
-into their stored form (CSV text, or an Arrow table of the schema), which :class:`TableAppender` also takes.
+into their stored form (UTF-8 CSV, or an Arrow table of the schema), which :class:`TableAppender` also takes;
+:func:`encode_parts` does so for many parts at once.
 """
 
-from itertools import groupby
+import codecs
+from collections.abc import Iterator
+from itertools import groupby, pairwise
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -47,7 +51,6 @@ PARQUET_SCHEMAS = {
     ),
 }
 ROW_GROUP_ROWS = 100_000
-CSV_BATCH_ROWS = 20_000  # rows of a CSV table held before they are written (one to_csv call)
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3}
 
 
@@ -93,25 +96,66 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str) -> Path:
     return write_atomic(path, write)
 
 
-def encode(name: str, frame: pd.DataFrame) -> str | pa.Table:
-    """``frame``'s rows as table ``name`` stores them: CSV text with its header line (LF line endings), or
-    for a Parquet table an Arrow table of its schema without pandas metadata. Raises ValueError when a
-    Parquet table's columns are not its schema's."""
-    if name not in PARQUET_SCHEMAS:
-        return frame.to_csv(index=False, lineterminator="\n")
-    schema = PARQUET_SCHEMAS[name]
-    if set(schema.names) - set(frame.columns) or len(frame.columns) != len(schema.names):
-        raise ValueError(f"{name}: columns {list(frame.columns)}, expected {schema.names}")
-    table = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
-    return table.replace_schema_metadata()
+def encode(name: str, frame: pd.DataFrame) -> bytes | pa.Table:
+    """``frame``'s rows as table ``name`` stores them: UTF-8 CSV with its header line (LF line endings, no
+    byte-order mark), or for a Parquet table an Arrow table of its schema without pandas metadata. Raises
+    ValueError when a Parquet table's columns are not its schema's."""
+    return encode_parts(name, [frame])[0]
+
+
+def encode_parts(name: str, frames: list[pd.DataFrame]) -> list[bytes | pa.Table]:
+    """:func:`encode` of each of ``frames``, computed for each run of frames with the same columns and types
+    at once (one ``to_csv`` or Arrow conversion per run, then cut into the frames' rows), so every value is
+    written as its own frame alone would write it."""
+    schema = PARQUET_SCHEMAS.get(name)
+    if schema is None:
+        return [rows for run in _runs(frames) for rows in _csv_parts(run)]
+    for frame in frames:
+        if set(schema.names) - set(frame.columns) or len(frame.columns) != len(schema.names):
+            raise ValueError(f"{name}: columns {list(frame.columns)}, expected {schema.names}")
+    return arrow_parts([frame[schema.names] for frame in frames], schema)
+
+
+def arrow_parts(frames: list[pd.DataFrame], schema: pa.Schema | None = None) -> list[pa.Table]:
+    """Each of ``frames`` as an Arrow table: of ``schema`` without pandas metadata, or without a schema with
+    its pandas types (``to_pandas`` gives them back); converted once per run of same-typed frames."""
+    tables = []
+    for run in _runs(frames):
+        whole = pa.Table.from_pandas(_concat(run), schema=schema, preserve_index=False)
+        if schema is not None:
+            whole = whole.replace_schema_metadata()
+        bounds = np.cumsum([0, *map(len, run)])
+        tables += [whole.slice(start, end - start) for start, end in pairwise(bounds)]
+    return tables
+
+
+def _runs(frames: list[pd.DataFrame]) -> Iterator[list[pd.DataFrame]]:
+    """``frames`` in runs of the same columns and types."""
+    for _, run in groupby(frames, key=lambda f: list(f.dtypes.items())):
+        yield list(run)
+
+
+def _concat(run: list[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(run, ignore_index=True) if len(run) > 1 else run[0]
+
+
+def _csv_parts(run: list[pd.DataFrame]) -> list[bytes]:
+    """Each frame of ``run`` as CSV: their rows written once and cut at the line ends, unless a quoted
+    value holds a line break (then every frame is written alone)."""
+    whole = _concat(run)
+    text = whole.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    ends = np.flatnonzero(np.frombuffer(text, np.uint8) == ord("\n")) + 1
+    if len(ends) != len(whole) + 1:
+        return [frame.to_csv(index=False, lineterminator="\n").encode("utf-8") for frame in run]
+    header, cuts = text[: ends[0]], ends[np.cumsum([0, *map(len, run)])]
+    return [header + text[start:end] for start, end in pairwise(cuts)]
 
 
 class TableAppender:
     """Writes tables into ``folder`` part by part: ``append(name, rows)`` adds ``rows`` (a DataFrame or its
     :func:`encode` form) to table ``name``; the file is byte-identical to :func:`write_table` of the parts
-    concatenated. Use as a context manager (the Parquet files are complete when it closes). Not atomic by
-    itself: write into a folder that becomes visible only when complete. ``tables``: the names written so
-    far."""
+    concatenated. Use as a context manager (the files are complete when it closes). Not atomic by itself:
+    write into a folder that becomes visible only when complete. ``tables``: the names written so far."""
 
     def __init__(self, folder: Path):
         self.folder, self.tables, self._parts = Path(folder), set(), {}
@@ -123,60 +167,33 @@ class TableAppender:
         for parts in self._parts.values():
             parts.close(complete=exc[0] is None)
 
-    def append(self, name: str, rows: pd.DataFrame | str | pa.Table) -> None:
+    def append(self, name: str, rows: pd.DataFrame | bytes | pa.Table) -> None:
         path = table_path(self.folder, name)
         self.tables.add(name)
         check_write(path)
         schema = PARQUET_SCHEMAS.get(name)
         if name not in self._parts:
             self._parts[name] = _CsvParts(path) if schema is None else _ParquetParts(path, schema)
-        if schema is not None and isinstance(rows, pd.DataFrame):
-            rows = encode(name, rows)
-        self._parts[name].append(rows)
+        self._parts[name].append(encode(name, rows) if isinstance(rows, pd.DataFrame) else rows)
 
 
 class _CsvParts:
-    """One CSV file written from parts: the header (and byte-order mark) with the first part, then the rows
-    in batches of at least ``CSV_BATCH_ROWS`` (one ``to_csv`` per batch, not per part). Parts are batched
-    only with parts of the same columns and types, so every value is written as its own part would be."""
+    """One CSV file written from parts (:func:`encode` forms): the byte-order mark and the first part's
+    header, then every part's rows."""
 
     def __init__(self, path: Path):
-        self.path, self.pending, self.rows, self.started = path, [], 0, False
+        self.path, self.file = path, None
 
-    def append(self, rows: pd.DataFrame | str) -> None:
-        """Add ``rows``: a DataFrame, or CSV text with its header line (an :func:`encode` result)."""
-        text = isinstance(rows, str)
-        if not self.started:
-            header = (
-                rows.partition("\n")[0] + "\n"
-                if text
-                else rows.iloc[:0].to_csv(index=False, lineterminator="\n")
-            )
-            self.path.write_text(header, encoding="utf-8-sig", newline="")
-            self.started = True
-        if text:
-            self._write()  # the rows held so far go first
-            with open(self.path, "a", encoding="utf-8", newline="") as f:
-                f.write(rows.partition("\n")[2])
-            return
-        if len(rows):
-            self.pending.append(rows)
-            self.rows += len(rows)
-        if self.rows >= CSV_BATCH_ROWS:
-            self._write()
-
-    def _write(self) -> None:
-        for _, run in groupby(self.pending, key=lambda f: list(f.dtypes.items())):
-            batch = pd.concat(list(run), ignore_index=True)
-            batch.to_csv(
-                self.path, mode="a", header=False, index=False, encoding="utf-8", lineterminator="\n"
-            )
-        self.pending, self.rows = [], 0
+    def append(self, rows: bytes) -> None:
+        if self.file is None:
+            self.file = open(self.path, "wb")  # noqa: SIM115 (closed by close())
+            self.file.write(codecs.BOM_UTF8 + rows)
+        else:
+            self.file.write(memoryview(rows)[rows.index(b"\n") + 1 :])
 
     def close(self, complete: bool = True) -> None:
-        """Write the rows still held (when ``complete``)."""
-        if complete:
-            self._write()
+        if self.file is not None:
+            self.file.close()
 
 
 class _ParquetParts:

@@ -2,6 +2,7 @@
 the first failing report stopping the build with the serial build's one line."""
 
 import contextlib
+import importlib
 import multiprocessing
 import os
 import shutil
@@ -23,6 +24,7 @@ from helpers.outputs import current
 from helpers.store import write_table
 
 ZJ, JS = "zhejiang_yongkang_2024", "jiangsu_suzhou_2023"
+build_module = importlib.import_module("helpers.build")  # `helpers.build` the attribute is the function
 COPIES = 3  # six reports: more than one chunk per worker, several per region
 
 
@@ -57,6 +59,14 @@ def test_spawned_workers_give_byte_identical_outputs(six, serial, tmp_path, hash
     spawn = multiprocessing.get_context("spawn")
     monkeypatch.setattr(pipeline, "ProcessPoolExecutor", partial(ProcessPoolExecutor, mp_context=spawn))
     build(six, tmp_path / "out", force=True, jobs=2)
+    assert hash_files(tmp_path / "out") == serial
+
+
+def test_batches_of_reports_give_byte_identical_outputs(six, serial, tmp_path, hash_files, monkeypatch):
+    """Reports are encoded, cached and turned into pandas a batch at a time: batches of four (then two) give
+    the same tables and cache entries as one batch of six."""
+    monkeypatch.setattr(build_module, "BATCH_REPORTS", 4)
+    build(six, tmp_path / "out", force=True, jobs=1)
     assert hash_files(tmp_path / "out") == serial
 
 

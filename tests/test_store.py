@@ -3,6 +3,7 @@
 import hashlib
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -83,3 +84,30 @@ def test_every_table_is_found_by_its_name(tmp_path):
     store.write_table(_tokens("a", 2), tmp_path, "tokens")
     store.write_table(pd.DataFrame({"report_id": ["a"]}), tmp_path, "reports")
     assert [p.name for p in store.table_files(tmp_path)] == ["reports.csv", "tokens.parquet"]
+
+
+def test_parts_encoded_at_once_equal_each_part_encoded_alone(parts):
+    """One ``to_csv`` or Arrow conversion for many parts, cut per part: the same bytes as each part alone,
+    also when a quoted value holds a line break (no line per row) or the types change between parts."""
+    mixed = [
+        pd.DataFrame({"n": [1, 2], "text": ["a", "b"]}),
+        pd.DataFrame({"n": [3], "text": ["两行\n文字"]}),  # quoted over two lines
+        pd.DataFrame({"n": [0.5], "text": ['"引号"']}),
+        pd.DataFrame({"n": pd.Series([], dtype=float), "text": pd.Series([], dtype=object)}),
+        pd.DataFrame({"n": [4.25, 5.0], "text": ["c", ""]}),
+    ]
+    for name, frames in [("numbers", mixed), ("numbers", parts), ("tokens", parts)]:
+        alone = [
+            frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+            if name == "numbers"
+            else pa.Table.from_pandas(frame, store.PARQUET_SCHEMAS[name], preserve_index=False)
+            for frame in frames
+        ]
+        together = store.encode_parts(name, frames)
+        assert len(together) == len(frames)
+        for one, part in zip(alone, together, strict=True):
+            assert part == one if isinstance(one, bytes) else part.equals(one.replace_schema_metadata())
+    assert (
+        store.encode_parts("numbers", mixed)[1]
+        == b'n,text\n3,"\xe4\xb8\xa4\xe8\xa1\x8c\n\xe6\x96\x87\xe5\xad\x97"\n'
+    )

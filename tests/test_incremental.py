@@ -4,6 +4,8 @@ computed, and the tables are byte-identical to a cold build of the same inputs (
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -150,4 +152,24 @@ def test_cli_adds_a_report_from_the_cache_byte_identical(base, tmp_path, hash_fi
     assert run.returncode == 0, run.stderr
     after = {p.name: os.stat(p).st_ino for p in cache.iterdir()}
     assert len(after) == 4 and before.items() <= after.items()
+    assert cold(manifest, folder, hash_files) == tables(folder / "processed", hash_files)
+
+
+NO_SEGMENTER = """import sys
+from pathlib import Path
+from helpers.build import build
+assert build(Path(sys.argv[1]), Path(sys.argv[2]), jobs=1)
+print(sorted(name for name in sys.modules if "jieba" in name))
+"""
+
+
+def test_a_build_computing_no_report_loads_no_segmenter(base, tmp_path, hash_files):
+    """One report removed: every other comes from the cache, so neither jieba nor its dictionaries are loaded
+    (a fresh process), and the tables equal a cold build's."""
+    folder = shutil.copytree(base, tmp_path / "c")
+    manifest = write_corpus(folder, BASE[:2])
+    command = [sys.executable, "-c", NO_SEGMENTER, str(manifest), str(folder / "processed")]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
     assert cold(manifest, folder, hash_files) == tables(folder / "processed", hash_files)

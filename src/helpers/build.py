@@ -13,14 +13,12 @@ from tqdm import tqdm
 
 from . import provenance
 from .config import MANIFEST, PROCESSED_DIR, processed_dir
-from .corpus import EXCLUDED_COLUMNS
-from .errors import InputError, ReportExcluded
+from .errors import EXCLUDED_COLUMNS, InputError, ReportExcluded
 from .faults import checkpoint
 from .inputs import corpus_inputs, record, sha256
 from .manifest import group_columns, read_manifest, warn_empty_groups
 from .outputs import LOCK_TIMEOUT, OutputSet, current
 from .overrides import OVERRIDES
-from .pipeline import usable_cores
 from .report_cache import CACHE_DIR, Entry, ReportCache, files_digest, project_files, report_keys
 from .store import (
     PARQUET_SCHEMAS,
@@ -307,6 +305,8 @@ def build(
     """
     out = Path(out)
     stamp = input_hash(Path(manifest), codebook, segmenter)
+    from .pipeline import usable_cores
+
     jobs = usable_cores() if jobs is None else jobs
     with processed_set(out).locked(lock_timeout) as outputs:
         if not force and provenance.up_to_date(current(out), stamp, BUILD_INFO):

@@ -6,7 +6,7 @@ import pandas as pd
 
 from .audit import AuditLog
 from .chars import HAN
-from .errors import InputError
+from .errors import EXCLUDED_COLUMNS, InputError
 from .manifest import AUTO, Report
 from .normalize import convert_script, merge_duplicates, normalize_text
 from .overrides import apply_overrides
@@ -14,7 +14,6 @@ from .readers import read_blocks
 from .readers.common import ROLE_WORDS, Block
 from .readers.detect import detect_format, detect_script
 from .script import detect_convention
-from .segment import content_tokens
 from .sentence_keys import sentence_keys
 from .sentences import split_sentences
 
@@ -28,7 +27,6 @@ REPORT_COLUMNS = [
     *DIAGNOSTIC_COLUMNS,
 ]  # fmt: skip
 BLOCK_COLUMNS = ["report_id", "block_id", "section", "kind", "text", "raw_lines"]
-EXCLUDED_COLUMNS = ["report_id", "file", "problem", "fix"]  # reports no reader could read
 SENTENCE_COLUMNS = ["report_id", "sentence_id", "sentence_key", "block_id", "section", "text"]
 
 _DATE = re.compile(r"(\d{4})(?:年|-|/|\.)(\d{1,2})(?:月|-|/|\.)(\d{1,2})日?\s*T?(\d{1,2}:\d{2})?")
@@ -97,6 +95,8 @@ def check_analysable(report: Report, sentences: pd.Series) -> None:
     (none at all, or only stopwords, numbers and punctuation) raises InputError naming its file, so the build
     leaves it out like a report no reader can read (:func:`read_or_exclude`: one warning line, a row of
     ``excluded``; fatal with ``--strict``). A report with one sentence is kept."""
+    from .segment import content_tokens  # loads jieba: not imported by a build that computes no report
+
     if not any(content_tokens(s) for s in sentences):
         raise InputError(
             report.path,

@@ -9,6 +9,8 @@ read-only or no permission).
 import errno
 from pathlib import Path
 
+EXCLUDED_COLUMNS = ["report_id", "file", "problem", "fix"]  # the table of reports no reader could read
+
 
 class UserError(Exception):
     """A failure the user can fix; ``str()`` is the one line the CLI prints, ``exit_code`` its status."""

@@ -1,5 +1,6 @@
 """Atomic, deterministic writes: a temp file in the target folder, then a rename."""
 
+import codecs
 import os
 import tempfile
 from collections.abc import Callable
@@ -35,6 +36,10 @@ def write_text(path: Path, text: str) -> Path:
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
     """Write a CSV with a stable format (no index, LF endings), atomically, in UTF-8 with a byte-order mark:
     the BOM makes Excel in a Chinese (or any) locale read it as UTF-8 instead of the ANSI code page."""
-    return write_atomic(
-        path, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
-    )
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as f:
+            f.write(codecs.BOM_UTF8)
+            df.to_csv(f, index=False, encoding="utf-8", lineterminator="\n")
+
+    return write_atomic(path, write)

@@ -19,8 +19,6 @@ from pathlib import Path
 import pandas as pd
 from threadpoolctl import ThreadpoolController
 
-from .codebook import load_codebook
-from .corpus import read_or_exclude
 from .manifest import Report
 
 Frames = dict[str, pd.DataFrame]
@@ -73,6 +71,7 @@ def init_worker(options: dict) -> None:
     """Load what every report needs once per process: the segmenter, the codebook and the stages. A worker
     process also exits as soon as its parent is gone (killed outright, out of memory), rather than linger."""
     from . import segment
+    from .codebook import load_codebook
 
     parent = multiprocessing.parent_process()
     if parent is not None:  # a pool worker: the parent's sentinel closes when it dies (fork and spawn alike)
@@ -98,6 +97,8 @@ def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
 def process_report(report: Report) -> Frames:
     """Every per-report table of ``report`` (after ``init_worker`` in this process); only ``excluded`` for
     a report no reader can read (see :func:`helpers.corpus.read_or_exclude`; ``strict`` raises instead)."""
+    from .corpus import read_or_exclude  # loads jieba: not imported by a build that computes no report
+
     frames = read_or_exclude(report, _context.get("strict", False))
     if "excluded" in frames:
         return frames

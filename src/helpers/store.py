@@ -168,13 +168,13 @@ class TableAppender:
             parts.close(complete=exc[0] is None)
 
     def append(self, name: str, rows: pd.DataFrame | bytes | pa.Table) -> None:
-        path = table_path(self.folder, name)
-        self.tables.add(name)
-        check_write(path)
-        schema = PARQUET_SCHEMAS.get(name)
-        if name not in self._parts:
-            self._parts[name] = _CsvParts(path) if schema is None else _ParquetParts(path, schema)
-        self._parts[name].append(encode(name, rows) if isinstance(rows, pd.DataFrame) else rows)
+        parts = self._parts.get(name)
+        if parts is None:
+            path, schema = table_path(self.folder, name), PARQUET_SCHEMAS.get(name)
+            check_write(path)
+            parts = self._parts[name] = _CsvParts(path) if schema is None else _ParquetParts(path, schema)
+            self.tables.add(name)
+        parts.append(encode(name, rows) if isinstance(rows, pd.DataFrame) else rows)
 
 
 class _CsvParts:

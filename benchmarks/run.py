@@ -21,7 +21,8 @@ the time and memory it reached. ``python benchmarks/run.py --quick`` runs only t
 ``--reports N`` runs the scale rows at N reports (and the ``--jobs`` and ``incremental`` rows at no more
 than N): a smaller run for trying on a shared machine; ``--only notebooks,tokenize,cache,jobs,incremental,
 scale`` runs only those rows.
-Writes ``benchmarks/results.json`` and ``benchmarks/results.md`` with the machine description.
+Writes ``benchmarks/results.json``, and the machine description and the table of measures into
+``benchmarks/results.md`` between its markers (``BEGIN``, ``END``), keeping the sections written by hand.
 """
 
 import contextlib
@@ -53,6 +54,9 @@ INCREMENTAL_REPORTS = 1_000  # adding one report, apart from the scale row
 SCALE_REPORTS = 10_000
 MEMORY_CAP_MB = 8_000
 TIME_CAP_S = 900
+# results.md: run.py writes only what is between these markers; the rest of the file is written by hand
+BEGIN = "<!-- measured: written by benchmarks/run.py on every run, up to the end marker -->"
+END = "<!-- end of the measured part; what follows is written by hand and kept -->"
 BARE_JIEBA = """
 import sys, time
 from concurrent.futures import ProcessPoolExecutor
@@ -260,9 +264,8 @@ def _build_cell(run: dict) -> str:
 
 
 def to_markdown(results: dict) -> str:
+    """The measured part of ``results.md``: the machine and one table row per measure."""
     lines = [
-        "# Benchmark results",
-        "",
         f"Machine: {results['machine']}. The machine was shared with other jobs while this ran (see the load",
         "average): absolute times are noisy, ratios measured side by side in one run less so.",
         "",
@@ -352,9 +355,23 @@ def main(argv: list[str]) -> None:
     print(to_markdown(results))
 
 
+def updated(document: str, measured: str) -> str:
+    """``document`` (``results.md``) with the part between ``BEGIN`` and ``END`` replaced by ``measured``;
+    everything else — the sections written by hand (profiles, what was measured by hand) — kept as it is.
+    A document without the markers is kept whole below a title and the measured part."""
+    head, begin, rest = document.partition(BEGIN)
+    _, end, tail = rest.partition(END)
+    if not (begin and end):
+        head, tail = "# Benchmark results\n\n", document and f"\n{document}"
+    return f"{head}{BEGIN}\n{measured}\n{END}{tail}"
+
+
 def _save(results: dict) -> None:
     write_text(HERE / "results.json", json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    write_text(HERE / "results.md", to_markdown(results))
+    path = HERE / "results.md"
+    write_text(
+        path, updated(path.read_text(encoding="utf-8") if path.is_file() else "", to_markdown(results))
+    )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The pipeline: manifest → every table in ``data/processed/``, cached on content hashes, atomic."""
 
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import groupby
 from pathlib import Path
 
@@ -365,22 +365,30 @@ def input_file(name: str, processed: Path | None = None) -> Path:
     return Path(build_info(processed)["inputs"][name]["path"])
 
 
-def load_corpus(processed: Path | None = None) -> Frames:
+def load_corpus(
+    processed: Path | None = None, tables: Iterable[str] | Mapping[str, list[str] | None] | None = None
+) -> Frames:
     """The tables of the current version of a processed folder (default
-    :func:`helpers.config.processed_dir`) as DataFrames.
+    :func:`helpers.config.processed_dir`) as DataFrames, keyed by table name.
+
+    ``tables``: the tables to read, as names (``["reports", "tokens"]``) or as a mapping from name to the
+    columns to read (``{"tokens": ["report_id", "token"], "reports": None}``, None: every column); default
+    every table. Reading only what is used keeps memory low on a large corpus: the token table alone is
+    about 100 bytes a token read whole. Repeated text in the large tables — report ids, tokens,
+    part-of-speech tags, themes, terms (``helpers.store.CATEGORICAL``) — is read as categoricals.
 
     Never builds: the folder is what ``python -m helpers build`` wrote for some manifest, whichever it was
     (recorded in ``build.json``). Grouping columns are read as text. Warns when that manifest changed
-    since the build; raises InputError when there is no build.
+    since the build; raises InputError when there is no build or no table of a requested name.
     """
     folder = Path(processed or processed_dir())
     try:
-        return _read_tables(folder)
+        return _read_tables(folder, tables)
     except FileNotFoundError:  # a build swapped in a new version and deleted ours while we read: once more
-        return _read_tables(folder)
+        return _read_tables(folder, tables)
 
 
-def _read_tables(folder: Path) -> Frames:
+def _read_tables(folder: Path, tables: Iterable[str] | Mapping[str, list[str] | None] | None) -> Frames:
     version = current(folder)
     info = build_info(folder)
     manifest = Path(info["manifest"]["path"])
@@ -390,5 +398,13 @@ def _read_tables(folder: Path) -> Frames:
             "the earlier version (rebuild with `python -m helpers build --manifest ...` to update)",
             stacklevel=3,
         )
+    files = {p.stem: p for p in table_files(version)}
+    wanted = (
+        dict(tables) if isinstance(tables, Mapping) else dict.fromkeys(files if tables is None else tables)
+    )
+    if missing := sorted(wanted.keys() - files.keys()):
+        raise InputError(
+            folder, f"no table {missing[0]!r} here", "rebuild it with this version: `python -m helpers build`"
+        )
     text = {"reports": info["group_columns"]}
-    return {p.stem: read_table(p, text.get(p.stem, ())) for p in table_files(version)}
+    return {name: read_table(files[name], text.get(name, ()), columns) for name, columns in wanted.items()}

@@ -9,11 +9,13 @@ group ``(missing)``. Counting unit for rates: content tokens (``is_stopword`` Fa
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from .groups import report_groups
+from .kwic import TokenIndex
 from .themes import positions
 
 KWIC_WINDOW = 15  # characters of context on each side
@@ -35,7 +37,7 @@ class Explorer:
     tables: dict[str, pd.DataFrame]
     group_by: str = "region"
     labels: pd.DataFrame | None = None
-    _codes: np.ndarray = field(init=False, repr=False)
+    _index: TokenIndex = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         reports = self.tables["reports"]
@@ -43,35 +45,41 @@ class Explorer:
         self.reports = reports[["report_id"]].assign(group=group.to_numpy())
         self.groups = list(dict.fromkeys(self.reports.group))
         tokens = self.tables["tokens"]
-        self._tokens = tokens[["report_id", "sentence_id"]].reset_index(drop=True)
-        self._codes, self._vocabulary = pd.factorize(tokens["token"].astype(str))
-        self._code = {term: code for code, term in enumerate(self._vocabulary)}
-        starts = tokens.groupby("report_id", sort=False).cumcount().to_numpy()
-        self._report_start = np.arange(len(tokens)) - starts  # index of the report's first token
-        self._report_end = (
-            self._report_start + tokens.groupby("report_id", sort=False)["token"].transform("size").to_numpy()
-        )
-        content = tokens.loc[~tokens["is_stopword"].astype(bool)]
-        self._content_totals = content.groupby("report_id").size()
-        self._positions = positions(self.tables["sentences"])[["report_id", "sentence_id", "position"]]
+        self._index = TokenIndex(tokens)
+        group_of = self.reports.set_index("report_id").group
+        self._run_group = pd.Index(self.groups).get_indexer(group_of.reindex(self._index.reports))
+        self._content_totals = tokens["report_id"][~tokens["is_stopword"].astype(bool)].value_counts()
 
-    def _hits(self, *terms: str) -> pd.DataFrame:
+    @cached_property
+    def _positions(self) -> pd.DataFrame:
+        return positions(self.tables["sentences"])[["report_id", "sentence_id", "position"]]
+
+    def _hits(self, *terms: str, first: int | None = None) -> pd.DataFrame:
         """One row per occurrence of any of ``terms``, in corpus order: ``report_id``, ``sentence_id``,
-        ``term`` and ``token_index`` (the token's index in the token array)."""
-        codes = [self._code[t.strip()] for t in terms if t.strip() in self._code]
-        index = np.flatnonzero(np.isin(self._codes, codes))
-        return self._tokens.iloc[index].assign(term=self._vocabulary[self._codes[index]], token_index=index)
+        ``term`` and ``token_index`` (the token's index in the token array). With ``first``: only the first
+        ``first`` occurrences of each term in each group (found on the arrays, so a frequent term of a large
+        corpus makes no frame of millions of rows)."""
+        index = self._index.find(*terms)
+        if first is not None:
+            index = index[self._first(index, first)]
+        hits = self.tables["tokens"].iloc[index][["report_id", "sentence_id"]].reset_index(drop=True)
+        return hits.assign(term=self._index.vocabulary[self._index.codes[index]], token_index=index)
+
+    def _first(self, index: np.ndarray, n: int) -> np.ndarray:
+        """Which of the token positions ``index`` (sorted) are among the first ``n`` of their term in their
+        group (a report without a group forms one of its own)."""
+        group = self._run_group[self._index.run(index)] + 1
+        key = self._index.codes[index].astype(np.int64) * (len(self.groups) + 1) + group
+        order = np.argsort(key, kind="stable")
+        start = np.flatnonzero(np.diff(key[order], prepend=-1))
+        rank = np.arange(len(key)) - np.repeat(start, np.diff(np.append(start, len(key))))
+        keep = np.zeros(len(key), dtype=bool)
+        keep[order[rank < n]] = True
+        return keep
 
     def _context(self, hits: pd.DataFrame, window: int) -> pd.DataFrame:
         """``left``, ``match``, ``right`` of each hit: up to ``window`` characters of the same report."""
-        words = self._vocabulary
-        rows = []
-        for i in hits.token_index:
-            lo, hi = self._report_start[i], self._report_end[i]
-            left = "".join(words[self._codes[max(lo, i - window) : i]])[-window:]
-            right = "".join(words[self._codes[i + 1 : min(hi, i + 1 + window)]])[:window]
-            rows.append((left, words[self._codes[i]], right))
-        return pd.DataFrame(rows, columns=["left", "match", "right"], index=hits.index)
+        return self._index.context(hits.token_index.to_numpy(), window).set_axis(hits.index)
 
     def term_by_report(self, term: str) -> pd.DataFrame:
         """Per report (reports.csv order): ``group``, ``report_id``, ``count`` of ``term``, ``content_tokens``
@@ -109,7 +117,7 @@ class Explorer:
         """The first ``per_group`` occurrences in each group, in corpus order: ``group``, ``report_id``,
         ``sentence_id``, ``left``, ``match``, ``right`` (up to ``window`` characters of the same report
         on each side; context may cross sentence boundaries)."""
-        hits = self._hits(term).merge(self.reports, how="left")
+        hits = self._hits(term, first=per_group).merge(self.reports, how="left")
         hits = hits.groupby("group", sort=False).head(per_group)
         lines = self._context(hits, window)
         return pd.concat([hits[["group", "report_id", "sentence_id"]], lines], axis=1).reset_index(drop=True)
@@ -119,7 +127,7 @@ class Explorer:
         occurrence in every group, then the second …): ``term``, ``group``, ``report_id``, ``sentence_id``,
         ``left``, ``match``, ``right``; sorted by term, then that turn, then group order. One pass over the
         token array for all terms."""
-        hits = self._hits(*terms).merge(self.reports, how="left")
+        hits = self._hits(*terms, first=per_term).merge(self.reports, how="left")
         order = {g: i for i, g in enumerate(self.groups)}
         hits = hits.assign(turn=hits.groupby(["term", "group"]).cumcount(), group_order=hits.group.map(order))
         hits = hits.sort_values(["term", "turn", "group_order"], kind="stable").groupby("term").head(per_term)

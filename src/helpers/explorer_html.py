@@ -27,7 +27,8 @@ import pandas as pd
 
 from .explore import KWIC_WINDOW, Explorer
 
-TABLES = ("reports", "tokens", "sentences", "sentence_themes", "keyness")  # the processed tables it reads
+# What it reads of the processed folder (``load_corpus(processed, TABLES)``):
+TABLES = {"reports": None, "keyness": None, "tokens": ["report_id", "sentence_id", "token", "is_stopword"]}
 EXPLORER_TERMS = 1_000  # the most frequent tested terms of the corpus …
 EXPLORER_POINTS = 20_000  # … but no more points (terms × groups) than this
 # Glyphs inlined: 3,500 characters, the size of the 1988 List of Frequently Used Characters of Modern Chinese

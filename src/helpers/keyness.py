@@ -55,12 +55,6 @@ KEYNESS_COLUMNS = [
 ]
 
 
-def content(tokens: pd.DataFrame) -> pd.DataFrame:
-    """The content tokens (``is_stopword`` False) with ``token`` as text."""
-    out = tokens.loc[~tokens["is_stopword"]]
-    return out.assign(token=out["token"].astype(str))
-
-
 class Coded(NamedTuple):
     """The content tokens as integer codes, one entry per token (see :func:`coded`)."""
 
@@ -91,16 +85,21 @@ def coded(tokens: pd.DataFrame, sentences: pd.DataFrame) -> Coded:
     ct = tokens.loc[~tokens["is_stopword"].astype(bool)]
     report, reports = pd.factorize(ct["report_id"])
     reports = pd.Index(reports).astype(str)
-    term, terms = pd.factorize(ct["token"])  # text or categorical (as the build keeps them)
-    terms = pd.Index(terms).astype(str)
-    order = np.argsort(terms.to_numpy(dtype=object), kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    term, terms = rank[term], terms[order]
+    term, terms = sorted_codes(ct["token"])
     sent_key = _sentence_key(reports.get_indexer(sentences["report_id"]), sentences["sentence_id"])
     row = pd.Index(sent_key).get_indexer(_sentence_key(report, ct["sentence_id"]))
     block = np.where(row >= 0, sentences["block_id"].to_numpy(np.int64)[row], -1)
     return Coded(report, term, block, reports, terms.rename("term"))
+
+
+def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """``values`` (text or categorical) as integer codes into their distinct values as text, sorted."""
+    codes, uniques = pd.factorize(values)
+    uniques = pd.Index(uniques).astype(str)
+    order = np.argsort(uniques.to_numpy(dtype=object), kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[codes], uniques[order]
 
 
 def _sentence_key(report: np.ndarray, sentence_id: pd.Series) -> np.ndarray:
@@ -144,7 +143,7 @@ def group_frequencies(frequencies: pd.DataFrame, groups: pd.Series) -> pd.DataFr
     """Per group and term: ``count``, ``rate_per_10k`` content tokens of the group, ``reports`` and
     ``paragraphs`` using it — the report frequency table pooled by ``groups`` (report_id → group).
     Groups in order of ``groups``, then count descending, term."""
-    freq = frequencies.assign(group=frequencies["report_id"].map(groups))
+    freq = frequencies.assign(group=frequencies["report_id"].map(groups).astype(str))  # categorical or not
     table = (
         freq.groupby(["group", "term"], sort=False)
         .agg(count=("count", "sum"), reports=("report_id", "nunique"), paragraphs=("paragraphs", "sum"))

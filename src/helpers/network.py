@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import sparse
 
 from .io import write_atomic, write_csv
-from .keyness import content
+from .keyness import sorted_codes
 
 N_TERMS = 120
 N_EDGES = 60
@@ -63,9 +63,9 @@ def distinctive_groups(keyness: pd.DataFrame) -> pd.DataFrame:
 
 def incidence(tokens: pd.DataFrame) -> tuple[sparse.csr_array, pd.Index, np.ndarray]:
     """Sentences × terms 0/1 sparse matrix of content tokens, the terms (sorted) and term occurrences."""
-    ct = content(tokens)
+    ct = tokens.loc[~tokens["is_stopword"].astype(bool)]
     sentence = pd.MultiIndex.from_frame(ct[["report_id", "sentence_id"]]).factorize()[0]
-    term, terms = pd.factorize(ct["token"], sort=True)
+    term, terms = sorted_codes(ct["token"])
     ones = np.ones(len(ct), dtype=np.int32)
     counts = sparse.csr_array(
         (ones, (sentence, term)), shape=(sentence.max() + 1 if len(ct) else 0, len(terms))

@@ -34,7 +34,7 @@ from .config import (
     PROCESSED_ENV,
 )
 from .errors import NotebookFailed
-from .explorer_html import EXPLORER_TERMS, write_explorer
+from .explorer_html import EXPLORER_TERMS, TABLES, write_explorer
 from .faults import checkpoint
 from .io import write_text
 from .offline_html import notebook_html
@@ -233,7 +233,7 @@ def run_all(
                 record |= execute_many(stale, new, jobs, processed)
                 figures = write_figure_index(new.figures, notebooks)
                 write_html_index(notebooks, figures, new.html, new.figures, processed)
-                write_explorer(load_corpus(processed), new.html / EXPLORER_PAGE, EXPLORER_TITLE)
+                write_explorer(load_corpus(processed, TABLES), new.html / EXPLORER_PAGE, EXPLORER_TITLE)
                 for folder in new:
                     provenance.write(folder, {"made_by": "python -m helpers notebooks", "notebooks": record})
     print(

@@ -2,7 +2,7 @@
 
 Each unit (a report, or a group of reports pooled) is a TF-IDF vector of its content-term counts
 (``tokens.csv`` without stopwords): sublinear tf (1 + log tf), smoothed idf ln((1 + n) / (1 + df)) + 1, L2
-normalisation (scikit-learn ``TfidfVectorizer``, as :mod:`helpers.align` does for paragraphs). Similarity is
+normalisation (scikit-learn ``TfidfTransformer``, as :mod:`helpers.align` does for paragraphs). Similarity is
 the cosine of two vectors (0–1). The order is the leaf order of average-linkage (UPGMA) hierarchical
 clustering on the distance 1 − cosine (``scipy.cluster.hierarchy.linkage``), with optimal leaf ordering so
 that neighbours are as similar as possible; ties resolve deterministically.
@@ -13,27 +13,34 @@ over groups, each group's reports pooled (:func:`similarity_matrix` with ``group
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer
 
 MAX_REPORTS = 2000
-
-
-def _as_is(doc: list[str]) -> list[str]:
-    return doc
 
 
 def similarity_matrix(tokens: pd.DataFrame, units: pd.Series) -> pd.DataFrame:
     """Cosine similarity of the content vocabulary of every pair of units; a square DataFrame indexed both
     ways by unit, in the order of first appearance in ``units`` (report_id → unit: the report itself, or
-    its group to pool a group's reports). Reports not in ``units`` are left out."""
-    content = tokens[~tokens.is_stopword.astype(bool) & tokens.report_id.isin(units.index)]
-    unit = content.report_id.map(units)
+    its group to pool a group's reports). Reports not in ``units`` are left out. The unit × term counts
+    are counted from integer codes (the categoricals' own when ``tokens`` has them): no list of words."""
     names = list(dict.fromkeys(units))
-    docs = content.token.astype(str).groupby(unit, sort=False).apply(list).reindex(names)
-    docs = [d if isinstance(d, list) else [] for d in docs]
-    x = TfidfVectorizer(analyzer=_as_is, sublinear_tf=True).fit_transform(docs)
+    report = tokens["report_id"].astype("category")
+    unit_of = pd.Index(names).get_indexer(report.cat.categories.map(units)).astype(np.int32)
+    unit = unit_of[report.cat.codes.to_numpy()]
+    words = tokens["token"].astype("category")
+    terms = words.cat.categories.astype(str)
+    rank = np.argsort(np.argsort(terms.to_numpy(dtype=object), kind="stable"))  # columns in term order
+    keep = (unit >= 0) & ~tokens["is_stopword"].astype(bool).to_numpy()
+    cell, count = np.unique(
+        unit[keep].astype(np.int64) * len(terms) + rank[words.cat.codes.to_numpy()[keep]], return_counts=True
+    )
+    counts = sparse.csr_matrix(
+        (count, (cell // len(terms), cell % len(terms))), shape=(len(names), len(terms))
+    )
+    x = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
     sim = (x @ x.T).toarray().clip(0, 1).round(6)
     np.fill_diagonal(sim, 1.0)
     return pd.DataFrame(sim, index=names, columns=names)

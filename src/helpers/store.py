@@ -50,6 +50,14 @@ PARQUET_SCHEMAS = {
         }
     ),
 }
+# Text columns read as categoricals (one string per distinct value, small integer codes per row): the ids and
+# words repeated on every row of the tables that grow with the corpus.
+CATEGORICAL = {
+    "tokens": ["report_id", "token", "pos"],
+    "sentences": ["report_id"],
+    "sentence_themes": ["report_id", "theme"],
+    "frequencies": ["report_id", "term"],
+}
 ROW_GROUP_ROWS = 100_000
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3}
 
@@ -67,19 +75,31 @@ def table_files(folder: Path) -> list[Path]:
 def read_table(path: Path, text_columns=(), columns: list[str] | None = None) -> pd.DataFrame:
     """A processed table (``columns``: only these). Parquet: the schema's types. CSV: empty cells are NaN in
     numeric columns, "" in text columns (no other NA strings); ``text_columns`` stay text even when they
-    look numeric (grouping values such as a year)."""
+    look numeric (grouping values such as a year). The table's ``CATEGORICAL`` columns are categoricals
+    whose categories are sorted, so they sort and group as the text would."""
     path = Path(path)
+    categorical = [c for c in CATEGORICAL.get(path.stem, ()) if columns is None or c in columns]
     if path.suffix == ".parquet":
-        return pd.read_parquet(path, columns=columns)
-    frame = pd.read_csv(
-        path,
-        keep_default_na=False,
-        na_values=[""],
-        dtype=dict.fromkeys(text_columns, str),
-        usecols=columns,
-    )
-    text = frame.select_dtypes(exclude=["number", "bool"]).columns
-    return frame.astype({c: str for c in text}).fillna({c: "" for c in text})
+        frame = pd.read_parquet(path, columns=columns, read_dictionary=categorical)
+        pa.default_memory_pool().release_unused()  # Arrow's buffers, freed but kept by its allocator
+    else:
+        frame = pd.read_csv(
+            path,
+            keep_default_na=False,
+            na_values=[""],
+            dtype=dict.fromkeys(text_columns, str) | dict.fromkeys(categorical, "category"),
+            usecols=columns,
+        )
+        text = frame.select_dtypes(exclude=["number", "bool", "category"]).columns
+        frame = frame.astype({c: str for c in text}).fillna({c: "" for c in text})
+    return frame.assign(**{c: _sorted_categories(frame[c]) for c in categorical})
+
+
+def _sorted_categories(column: pd.Series) -> pd.Series:
+    """``column`` with its categories in sorted order, an empty CSV cell as the category ""."""
+    if column.hasnans:
+        column = column.cat.add_categories("").fillna("")
+    return column.cat.reorder_categories(column.cat.categories.sort_values())
 
 
 def write_table(frame: pd.DataFrame, folder: Path, name: str) -> Path:

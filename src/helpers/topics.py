@@ -40,7 +40,6 @@ from scipy import stats
 
 from .config import SEED
 from .inference import PARAGRAPHS, REPORTS, percentile_interval, ratio_replicates
-from .keyness import content
 from .manifest import MISSING
 
 K_GRID = (3, 4, 5, 6, 8)
@@ -71,18 +70,29 @@ def topic_documents(
     each report (a report without one is in ``MISSING``). See the module docstring for the vocabulary,
     ``MIN_WORDS`` and the ``max_docs`` sample.
     """
-    ct = content(tokens)
-    kept = ct["token"].map(ct["token"].value_counts()) >= min_count
-    ct = ct[kept.to_numpy()]
-    docs = ct.groupby(["report_id", "sentence_id"], sort=False)["token"].agg(tuple).rename("words")
-    docs = docs[docs.map(len) >= MIN_WORDS].reset_index()
-    order = {r: i for i, r in enumerate(dict.fromkeys(tokens["report_id"]))}
-    docs = docs.assign(_order=docs["report_id"].map(order)).sort_values(["_order", "sentence_id"])
+    ct = tokens.loc[~tokens["is_stopword"].astype(bool), ["report_id", "sentence_id", "token"]]
+    term = pd.factorize(ct["token"])[0]
+    ct = ct[np.bincount(term, minlength=1)[term] >= min_count]
+    reports = pd.Index(pd.unique(tokens["report_id"])).astype(str)  # corpus order
+    report = reports.get_indexer(ct["report_id"]).astype(np.int64)
+    key = report << 32 | ct["sentence_id"].to_numpy(np.int64)  # sorted = corpus order
+    keys, n_words = np.unique(key, return_counts=True)
+    docs = pd.DataFrame({"key": keys[n_words >= MIN_WORDS]})
     if len(docs) > max_docs:
-        docs = docs.sample(n=max_docs, random_state=seed).sort_values(["_order", "sentence_id"])
-    group = docs["report_id"].map(groups).astype(object).fillna(MISSING).astype(str)
-    docs.insert(2, "group", group.to_numpy())
-    docs = docs.drop(columns="_order").merge(sentences[["report_id", "sentence_id", "block_id"]], how="left")
+        docs = docs.sample(n=max_docs, random_state=seed).sort_values("key")
+    doc = pd.Index(docs["key"]).get_indexer(key)  # only now the words, of the documents kept
+    words = ct.loc[doc >= 0, "token"].astype(str).groupby(doc[doc >= 0], sort=True).agg(tuple)
+    key = docs["key"].to_numpy()
+    docs = pd.DataFrame(
+        {
+            "report_id": reports[key >> 32],
+            "sentence_id": key & 0xFFFFFFFF,
+            "group": reports[key >> 32].map(groups).astype(object).fillna(MISSING).astype(str),
+            "words": words.to_numpy() if len(words) else [],
+        }
+    )
+    block = sentences[["report_id", "sentence_id", "block_id"]].astype({"report_id": str})
+    docs = docs.merge(block, how="left")
     return docs[["report_id", "sentence_id", "group", "block_id", "words"]]
 
 

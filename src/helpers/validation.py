@@ -163,13 +163,14 @@ def uncoded_terms(uncoded: pd.DataFrame, tokens: pd.DataFrame, top_n: int = 20) 
     first such sentence). Sorted by ``n_sentences``, then ``count`` (descending), then term; at most
     ``top_n`` rows."""
     content = tokens.loc[~tokens.is_stopword.astype(bool), ["report_id", "sentence_id", "token"]]
-    found = content.merge(uncoded[["report_id", "sentence_id", "text"]], on=["report_id", "sentence_id"])
-    grouped = found.groupby("token", sort=False)
+    rows = uncoded[["report_id", "sentence_id"]].assign(row=np.arange(len(uncoded)))
+    found = content.merge(rows, on=["report_id", "sentence_id"])
+    found = found.assign(token=found.token.astype(str))
     out = pd.DataFrame(
         {
-            "n_sentences": grouped.apply(lambda d: len(d.drop_duplicates(["report_id", "sentence_id"]))),
-            "count": grouped.size(),
-            "example": grouped.text.first(),
+            "n_sentences": found.drop_duplicates(["token", "row"]).groupby("token").size(),
+            "count": found.groupby("token").size(),
+            "example": found.groupby("token").row.first().map(uncoded.text.reset_index(drop=True)),
         }
     ).rename_axis("term")
     columns = ["term", "n_sentences", "count", "example"]

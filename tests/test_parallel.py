@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -62,12 +62,50 @@ def test_spawned_workers_give_byte_identical_outputs(six, serial, tmp_path, hash
     assert hash_files(tmp_path / "out") == serial
 
 
-def test_batches_of_reports_give_byte_identical_outputs(six, serial, tmp_path, hash_files, monkeypatch):
-    """Reports are encoded, cached and turned into pandas a batch at a time: batches of four (then two) give
-    the same tables and cache entries as one batch of six."""
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_chunks_and_batches_of_reports_give_byte_identical_outputs(
+    six, serial, tmp_path, hash_files, monkeypatch, jobs
+):
+    """Reports are computed and encoded a chunk at a time (in the workers) and turned into pandas a batch at
+    a time: chunks and batches of four (then two) give the same tables and cache entries as the serial
+    build's chunks of one and batch of six."""
     monkeypatch.setattr(build_module, "BATCH_REPORTS", 4)
-    build(six, tmp_path / "out", force=True, jobs=1)
+    monkeypatch.setattr(pipeline, "chunk_size", lambda n_reports, jobs: 4)
+    build(six, tmp_path / "out", force=True, jobs=jobs)
     assert hash_files(tmp_path / "out") == serial
+
+
+class _Executor:
+    """A pool that computes nothing (a chunk's result is its reports) and counts the chunks submitted."""
+
+    def __init__(self, workers, **kwargs):
+        self.submitted = _Executor.submitted = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+    def submit(self, function, chunk, encoded):
+        self.submitted.append(chunk)
+        future = Future()
+        future.set_result(chunk)
+        return future
+
+    def shutdown(self, cancel_futures=False):
+        pass
+
+
+def test_the_pool_works_a_bounded_number_of_chunks_ahead(monkeypatch):
+    """Results wait in memory only ``AHEAD`` chunks per worker ahead of the one consumed, however slow the
+    consumer: a corpus of 100 chunks has 1 + 2 × AHEAD chunks submitted when the first report arrives."""
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", _Executor)
+    reports = list(range(100 * pipeline.CHUNK_REPORTS))
+    results = pipeline.map_reports(reports, {}, jobs=2)
+    assert next(results) == 0
+    assert len(_Executor.submitted) == 1 + 2 * pipeline.AHEAD
+    assert list(results) == reports[1:]
 
 
 def test_usable_cores_follow_the_affinity_mask():

@@ -19,17 +19,16 @@ from .inputs import corpus_inputs, record, sha256
 from .manifest import group_columns, read_manifest, warn_empty_groups
 from .outputs import LOCK_TIMEOUT, OutputSet, current
 from .overrides import OVERRIDES
-from .report_cache import CACHE_DIR, Entry, ReportCache, files_digest, project_files, report_keys
-from .store import (
-    PARQUET_SCHEMAS,
-    TableAppender,
-    arrow_parts,
-    encode_parts,
-    read_table,
-    table_files,
-    table_path,
-    write_table,
+from .report_cache import (
+    CACHE_DIR,
+    CROSS_REPORT_INPUTS,
+    Entry,
+    ReportCache,
+    files_digest,
+    project_files,
+    report_keys,
 )
+from .store import PARQUET_SCHEMAS, TableAppender, read_table, table_files, table_path, write_table
 
 BUILD_INFO = "build.json"  # what the tables were built from: inputs, grouping columns, every table's hash
 LEGACY_OUTPUTS = ("*.csv", "_inputs.sha256", BUILD_INFO)  # what releases before versioned folders wrote
@@ -37,10 +36,8 @@ DEFAULT_SEGMENTER = "rjieba"  # = segment.DEFAULT_ENGINE (not imported here: seg
 Frames = dict[str, pd.DataFrame]
 Stage = Callable[[Frames, dict], Frames]
 PROGRESS_MIN_REPORTS = 20  # builds of fewer reports show no progress bars
-# What the cross-report stages read of the per-report tables, when those are written as they are produced:
-CROSS_REPORT_INPUTS = {"reports", "blocks", "sentences", "sentence_themes", "tokens", "excluded"}
 TOKEN_COUNTING_COLUMNS = ["report_id", "sentence_id", "token", "is_stopword"]  # of content tokens only
-BATCH_REPORTS = 64  # reports encoded, and their kept tables turned into pandas, at once
+BATCH_REPORTS = 64  # reports whose kept tables are turned into pandas at once
 
 
 def stages() -> list[Stage]:
@@ -113,21 +110,22 @@ def build_frames(
         "strict": strict,
     }
 
-    def computed(todo: list) -> Iterator[Frames]:
+    def computed(todo: list, encoded: bool) -> Iterator[Frames] | Iterator[Entry]:
         if engine == "dask":
             from .dask_engine import map_reports as dask_map_reports
 
-            return dask_map_reports(todo, options, jobs, scheduler)
-        return map_reports(todo, options, jobs)
+            return dask_map_reports(todo, options, jobs, scheduler, encoded)
+        return map_reports(todo, options, jobs, encoded)
 
     bar = tqdm(desc="per-report stages", total=len(reports), unit="report", disable=quiet)
     if write is None:
-        frames = stack(_reached(reports, computed(reports), bar))
+        frames = stack(_reached(reports, computed(reports, encoded=False), bar))
     else:
         keys = report_keys(reports, inputs, segmenter) if cache is not None else [None] * len(reports)
         hits = [cache is not None and key in cache for key in keys]
         todo = [report for report, hit in zip(reports, hits, strict=True) if not hit]
-        entries = _entries(reports, keys, hits, cache, computed(todo) if todo else iter([]), bar)
+        fresh = computed(todo, encoded=True) if todo else iter([])
+        entries = _entries(reports, keys, hits, cache, fresh, bar)
         codes: dict[str, dict[str, int]] = {"report_id": {}, "token": {}}
         frames = stack(_written(entries, write, codes))
         if "tokens" in frames:
@@ -157,19 +155,16 @@ def _entries(
     keys: list,
     hits: list[bool],
     cache: ReportCache | None,
-    computed: Iterator[Frames],
+    computed: Iterator[Entry],
     bar: tqdm,
 ) -> Iterator[list[Entry]]:
     """Every report's entry, in manifest order, ``BATCH_REPORTS`` at a time: loaded from the cache for a hit,
-    else the next one ``computed``, encoded with the batch's other computed reports (:func:`_encoded`) and
-    saved to the cache, if any, unless the report was excluded. Passes each report's checkpoint
-    ``report:<id>`` once its entry is saved."""
+    else the next one ``computed`` and saved to the cache, if any, unless the report was excluded. Passes
+    each report's checkpoint ``report:<id>`` once its entry is saved."""
     for start in range(0, len(reports), BATCH_REPORTS):
-        batch = range(start, min(start + BATCH_REPORTS, len(reports)))
-        fresh = iter(_encoded([next(computed) for i in batch if not hits[i]]))
         entries = []
-        for i in batch:
-            entry = cache.load(keys[i]) if hits[i] else next(fresh)
+        for i in range(start, min(start + BATCH_REPORTS, len(reports))):
+            entry = cache.load(keys[i]) if hits[i] else next(computed)
             if not hits[i] and cache is not None and "excluded" not in entry.kept:
                 cache.save(keys[i], entry)
             checkpoint(f"report:{reports[i].report_id}")
@@ -177,23 +172,6 @@ def _entries(
             entries.append(entry)
         yield entries
     next(computed, None)  # the pool's end: it shuts down now, not whenever the generator is collected
-
-
-def _encoded(parts: list[Frames]) -> list[Entry]:
-    """Each report's tables in their stored form (:func:`helpers.store.encode_parts`, a table of all
-    ``parts`` at once) and, as Arrow tables with their pandas types, what the cross-report stages read of
-    the tables stored as CSV (and ``excluded``)."""
-    entries = [Entry({}, {}) for _ in parts]
-    for name in dict.fromkeys(name for part in parts for name in part):
-        which = [i for i, part in enumerate(parts) if name in part]
-        frames = [parts[i][name] for i in which]
-        if name != "excluded":
-            for i, rows in zip(which, encode_parts(name, frames), strict=True):
-                entries[i].tables[name] = rows
-        if name in CROSS_REPORT_INPUTS and name not in PARQUET_SCHEMAS:
-            for i, table in zip(which, arrow_parts(frames), strict=True):
-                entries[i].kept[name] = table
-    return entries
 
 
 def _written(
@@ -209,11 +187,11 @@ def _written(
     for batch in batches:
         kept: dict[str, list[pa.Table]] = {}
         for entry in batch:
-            for name, rows in entry.tables.items():
+            for name, rows in entry.tables().items():
                 write(name, rows)
                 if name in CROSS_REPORT_INPUTS and name in PARQUET_SCHEMAS:
                     kept.setdefault(name, []).append(rows)
-            for name, table in entry.kept.items():
+            for name, table in entry.kept_tables().items():
                 kept.setdefault(name, []).append(table)
         for name, tables in kept.items():
             for _, run in groupby(tables, key=lambda t: (t.schema, t.schema.metadata)):

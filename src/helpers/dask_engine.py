@@ -1,7 +1,7 @@
 """``python -m helpers build --engine dask``: the per-report stages over a Dask bag partitioned by report.
 
 An optional extra (``pip install -e .[dask]``). The function is the process pool's,
-:func:`helpers.pipeline.process_report`; each worker process loads the segmenter and the codebook on its first
+:func:`helpers.pipeline.process_chunk`; each worker process loads the segmenter and the codebook on its first
 report. Results come back to this process in manifest order, ``WINDOW`` reports at a time, and are written by
 the same writer as the serial build (not by Dask's ``to_parquet``, whose files follow the partitions), so the
 outputs are byte-identical to it; the cross-report statistics then run here on what was gathered.
@@ -19,22 +19,25 @@ from contextlib import ExitStack
 from . import pipeline
 from .errors import InputError
 from .manifest import Report
+from .report_cache import Entry
 
 WINDOW = 64  # reports computed at once: this process holds at most this many reports' tables
 
 
 def map_reports(
-    reports: list[Report], options: dict, jobs: int = 1, scheduler: str | None = None
-) -> Iterator[pipeline.Frames]:
-    """:func:`helpers.pipeline.process_report` of every report over a Dask bag of one report per
-    partition, in manifest order. The first failing report's error is raised here. Raises InputError when
-    Dask (or, with ``scheduler``, ``distributed``) is not installed."""
+    reports: list[Report], options: dict, jobs: int = 1, scheduler: str | None = None, encoded: bool = False
+) -> Iterator[pipeline.Frames] | Iterator[Entry]:
+    """:func:`helpers.pipeline.process_chunk` of every report over a Dask bag of one report per partition,
+    in manifest order (``encoded``: as cache entries, encoded on the workers). The first failing report's
+    error is raised here. Raises InputError when Dask (or, with ``scheduler``, ``distributed``) is not
+    installed."""
     try:
         import dask
         import dask.bag as db
     except ImportError:
         raise InputError("--engine dask", "Dask is not installed", "pip install -e '.[dask]'") from None
-    partitions = db.from_sequence(reports, partition_size=1).map(_process, options).to_delayed()
+    bag = db.from_sequence(reports, partition_size=1)
+    partitions = bag.map_partitions(_process, options, encoded).to_delayed()
     with ExitStack() as stack:
         if scheduler:
             kwargs = {"scheduler": stack.enter_context(_client(scheduler))}
@@ -59,8 +62,8 @@ def _client(address: str):
 _loaded: list[dict] = []  # the options this process's worker state was loaded for
 
 
-def _process(report: Report, options: dict) -> pipeline.Frames:
+def _process(reports: list[Report], options: dict, encoded: bool) -> list[pipeline.Frames] | list[Entry]:
     if _loaded != [options]:
         pipeline.init_worker(options)
         _loaded[:] = [options]
-    return pipeline.process_report(report)
+    return pipeline.process_chunk(list(reports), encoded)

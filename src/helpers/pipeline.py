@@ -2,8 +2,9 @@
 
 Every table up to the cross-report statistics is computed from one report alone (read, normalize, split,
 segment, code themes, voices, practices, numbers, entities): :func:`process_report` maps
-one manifest row to its tables. :func:`map_reports` applies it to every report, serially (``jobs=1``) or in a
-``concurrent.futures.ProcessPoolExecutor`` of ``jobs`` workers, and yields the results **in manifest order**,
+one manifest row to its tables. :func:`map_reports` applies it to every report, chunk by chunk, serially
+(``jobs=1``) or in a ``concurrent.futures.ProcessPoolExecutor`` of ``jobs`` workers (which also encode the
+tables for writing and caching), and yields the results **in manifest order**,
 so what is built from them is byte-identical whatever ``jobs`` is. Each worker loads the segmenter and the
 codebook once (the pool's initializer); the pool works with the ``spawn`` start method (macOS, Windows).
 The first report that fails raises its error in the caller, exactly as the serial loop would.
@@ -12,18 +13,21 @@ The first report that fails raises its error in the caller, exactly as the seria
 import multiprocessing
 import os
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 from threadpoolctl import ThreadpoolController
 
 from .manifest import Report
+from .report_cache import Entry, encode_entries
 
 Frames = dict[str, pd.DataFrame]
 Stage = Callable[[Frames, dict], Frames]
-CHUNK_REPORTS = 8  # reports sent to a worker at once: fewer round trips, results still in order
+CHUNK_REPORTS = 32  # reports sent to a worker at once: fewer round trips and encodings, results in order
+AHEAD = 2  # chunks per worker submitted beyond the one being consumed
 
 
 def usable_cores() -> int:
@@ -108,24 +112,44 @@ def process_report(report: Report) -> Frames:
     return frames
 
 
-def map_reports(reports: list[Report], options: dict, jobs: int = 1) -> Iterator[Frames]:
-    """``process_report`` of every report, in manifest order, with ``jobs`` processes (1: this one).
+def process_chunk(reports: list[Report], encoded: bool = False) -> list[Frames] | list[Entry]:
+    """:func:`process_report` of each of ``reports``; with ``encoded``, as cache entries (their tables in
+    stored form, :func:`helpers.report_cache.encode_entries`): the encoding is done here, in the worker."""
+    parts = [process_report(report) for report in reports]
+    return encode_entries(parts) if encoded else parts
+
+
+def map_reports(
+    reports: list[Report], options: dict, jobs: int = 1, encoded: bool = False
+) -> Iterator[Frames] | Iterator[Entry]:
+    """:func:`process_chunk` of every report, one result per report in manifest order, with ``jobs``
+    processes (1: this one), in chunks of reports (:func:`chunk_size`).
 
     ``options``: ``segmenter`` (engine name), ``codebook`` (path). The pool uses multiprocessing's default
-    start method. It stops at the first error, which is raised here.
+    start method; it works ``AHEAD`` chunks per worker ahead of the one consumed, no more (results wait in
+    memory only that long). It stops at the first error, which is raised here.
     """
-    if jobs <= 1 or len(reports) <= 1:
+    size = chunk_size(len(reports), jobs)
+    chunks = [reports[start : start + size] for start in range(0, len(reports), size)]
+    if jobs <= 1 or len(chunks) <= 1:
         init_worker(options)
-        yield from map(process_report, reports)
+        for chunk in chunks:
+            yield from process_chunk(chunk, encoded)
         return
-    with ProcessPoolExecutor(min(jobs, len(reports)), initializer=init_worker, initargs=(options,)) as pool:
+    with ProcessPoolExecutor(min(jobs, len(chunks)), initializer=init_worker, initargs=(options,)) as pool:
+        pending: deque[Future] = deque()
         try:
-            yield from pool.map(process_report, reports, chunksize=_chunksize(len(reports), jobs))
+            for chunk in chunks:
+                pending.append(pool.submit(process_chunk, chunk, encoded))
+                if len(pending) > AHEAD * jobs:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
         finally:
             pool.shutdown(cancel_futures=True)
 
 
-def _chunksize(n_reports: int, jobs: int) -> int:
+def chunk_size(n_reports: int, jobs: int) -> int:
     """Chunks small enough that every worker gets several (load balance), at most ``CHUNK_REPORTS``."""
     return max(1, min(CHUNK_REPORTS, n_reports // (4 * jobs)))
 

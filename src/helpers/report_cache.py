@@ -28,6 +28,7 @@ import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 
 from .config import DICT_DIR
@@ -35,19 +36,52 @@ from .inputs import sha256
 from .io import write_atomic
 from .manifest import Report
 from .provenance import package_versions
+from .store import PARQUET_SCHEMAS, arrow_parts, encode_parts
 
 CACHE_DIR = "cache"  # inside the processed folder
 SUFFIX = ".pkl.zst"
+# What the cross-report stages read of the per-report tables, when those are written as they are produced:
+CROSS_REPORT_INPUTS = {"reports", "blocks", "sentences", "sentence_themes", "tokens", "excluded"}
 
 
 @dataclass
 class Entry:
-    """One report's results: ``tables`` (name → :func:`helpers.store.encode` form, for the writer) and
-    ``kept`` (name → Arrow table with pandas metadata: what the cross-report stages read that ``tables``
-    holds only as CSV)."""
+    """One report's results in their stored form, byte strings only (cheap to pickle, send and cache):
+    ``csv`` (name → a CSV table's rows, :func:`helpers.store.encode`), ``arrow`` (name → a Parquet table's
+    rows as an Arrow IPC stream) and ``kept`` (name → an Arrow IPC stream with pandas metadata: what the
+    cross-report stages read of the tables stored as CSV, and ``excluded``)."""
 
-    tables: dict[str, bytes | pa.Table]
-    kept: dict[str, pa.Table]
+    csv: dict[str, bytes]
+    arrow: dict[str, bytes]
+    kept: dict[str, bytes]
+
+    def tables(self) -> dict[str, bytes | pa.Table]:
+        """Table name → rows in :func:`helpers.store.encode` form (what :class:`helpers.store.TableAppender`
+        takes); ``excluded`` is not among them."""
+        return self.csv | {name: _table(data) for name, data in self.arrow.items()}
+
+    def kept_tables(self) -> dict[str, pa.Table]:
+        """``kept`` as Arrow tables (``to_pandas`` gives the pandas types back)."""
+        return {name: _table(data) for name, data in self.kept.items()}
+
+
+def encode_entries(parts: list[dict[str, pd.DataFrame]]) -> list[Entry]:
+    """Each report's tables (``parts``, one dict of DataFrames per report) as an :class:`Entry`, each table
+    encoded for all ``parts`` at once (:func:`helpers.store.encode_parts`: the bytes of one by one)."""
+    entries = [Entry({}, {}, {}) for _ in parts]
+    for name in dict.fromkeys(name for part in parts for name in part):
+        which = [i for i, part in enumerate(parts) if name in part]
+        frames = [parts[i][name] for i in which]
+        if name != "excluded":
+            for i, rows in zip(which, encode_parts(name, frames), strict=True):
+                if isinstance(rows, bytes):
+                    entries[i].csv[name] = rows
+                else:
+                    entries[i].arrow[name] = _stream(rows)
+        if name in CROSS_REPORT_INPUTS and name not in PARQUET_SCHEMAS:
+            for i, table in zip(which, arrow_parts(frames), strict=True):
+                entries[i].kept[name] = _stream(table)
+    return entries
 
 
 def project_files() -> list[Path]:
@@ -92,18 +126,13 @@ class ReportCache:
     def load(self, key: str) -> Entry:
         self.used.add(key)
         with pa.input_stream(self._path(key), compression="zstd") as f:
-            csv, arrow, kept = pickle.loads(f.read())
-        return Entry(
-            csv | {n: _table(data) for n, data in arrow.items()}, {n: _table(d) for n, d in kept.items()}
-        )
+            return Entry(*pickle.loads(f.read()))
 
     def save(self, key: str, entry: Entry) -> None:
         self.used.add(key)
 
         def write(tmp: Path) -> None:
-            csv = {name: rows for name, rows in entry.tables.items() if isinstance(rows, bytes)}
-            arrow = {name: _stream(rows) for name, rows in entry.tables.items() if name not in csv}
-            payload = (csv, arrow, {name: _stream(table) for name, table in entry.kept.items()})
+            payload = (entry.csv, entry.arrow, entry.kept)
             with pa.output_stream(tmp, compression="zstd") as f:
                 f.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
 

@@ -133,6 +133,17 @@ def test_candidate_matches_are_the_exact_ones_when_nothing_is_cut(corpus, monkey
     pd.testing.assert_frame_equal(align.alignment_table(corpus)[0], shared)
 
 
+def test_candidate_matches_found_a_chunk_of_paragraphs_at_a_time_are_the_same(corpus, monkeypatch):
+    """Candidate pairs are found and ranked ``CHUNK_SOURCES`` paragraphs at a time (memory): chunks of one
+    and of three paragraphs give the table of one chunk of all, which has candidate rows."""
+    monkeypatch.setattr(align, "EXACT_PAIRS", 0)
+    whole = align.alignment_table(corpus)[0]
+    assert len(whole)
+    for size in (1, 3):
+        monkeypatch.setattr(align, "CHUNK_SOURCES", size)
+        pd.testing.assert_frame_equal(align.alignment_table(corpus)[0], whole)
+
+
 def test_candidates_follow_each_paragraphs_heaviest_terms(monkeypatch):
     """Written down before running: with TOP_TERMS = POSTINGS = 1, paragraph 0 (A: 甲 乙 乙 丙) looks up
     only its heaviest term, 乙 (tf 2), and finds the one paragraph of B in which 乙 weighs most: 3 (乙 丁),

@@ -185,3 +185,29 @@ def test_frequency_table(corpus):
     assert digital["count"] == 8 and digital["paragraphs"] == 2
     grouped = keyness.group_frequencies(freq, report_groups(corpus["reports"]))
     assert grouped["count"].sum() == freq["count"].sum() and (grouped.reports == 1).all()
+
+
+def test_frequency_table_holds_its_text_as_sorted_categoricals():
+    """Written expectation first: report "b" (listed first) uses 党建 twice in paragraph 1 and 数字 once in
+    paragraph 2; report "a" uses 数字 once. Rows by report in corpus order, then count, then term; the text
+    columns are categoricals with sorted categories (one string per value) that write the same CSV as text."""
+    tokens = pd.DataFrame(
+        {
+            "report_id": ["b", "b", "b", "b", "a"],
+            "sentence_id": [0, 0, 1, 1, 0],
+            "token": ["党建", "党建", "数字", "的", "数字"],
+            "is_stopword": [False, False, False, True, False],
+        }
+    )
+    sentences = pd.DataFrame({"report_id": ["b", "b", "a"], "sentence_id": [0, 1, 0], "block_id": [1, 2, 1]})
+    freq = keyness.frequency_table(tokens, sentences)
+    assert freq[["report_id", "term", "count", "paragraphs"]].values.tolist() == [
+        ["b", "党建", 2, 1],
+        ["b", "数字", 1, 1],
+        ["a", "数字", 1, 1],
+    ]
+    for column in ("report_id", "term"):
+        assert isinstance(freq[column].dtype, pd.CategoricalDtype)
+        assert list(freq[column].cat.categories) == sorted(freq[column].cat.categories)
+    as_text = freq.astype({"report_id": str, "term": str})
+    assert freq.to_csv(index=False) == as_text.to_csv(index=False)

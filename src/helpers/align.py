@@ -78,6 +78,7 @@ EXACT_PAIRS = 20_000_000  # beyond this many paragraph pairs, only candidate pai
 TOP_TERMS = 8  # candidates: each paragraph's heaviest terms looked up …
 POSTINGS = 8  # … and, per term and group, the paragraphs in which it weighs most
 CHUNK_PAIRS = 200_000  # candidate pairs scored at once
+CHUNK_SOURCES = 20_000  # paragraphs whose candidate pairs are found and ranked at once
 NULL_PARAGRAPHS = 5_000  # beyond this many body paragraphs the null shuffles a seeded sample of them
 COLUMNS = [
     "report_a",
@@ -127,7 +128,9 @@ def paragraph_terms(
     para_key = np.where(
         report >= 0, report * per_report + paras.block_id.to_numpy(), -2 - np.arange(len(paras))
     )
-    para = pd.Index(para_key).get_indexer(np.where(c.block >= 0, c.report * per_report + c.block, -1))
+    token_key = np.where(c.block >= 0, c.report.astype(np.int64) * per_report + c.block, -1)
+    para = pd.Index(para_key).get_indexer(token_key)
+    del token_key
     body = np.flatnonzero(para >= 0)
     reading = body[np.argsort(para[body], kind="stable")]
     used = np.zeros(len(c.terms), dtype=bool)
@@ -165,12 +168,15 @@ def top_k(sim: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 def shared_terms(x: sparse.csr_matrix, a: np.ndarray, b: np.ndarray, vocab: np.ndarray) -> list[str]:
     """For each pair (``a[i]``, ``b[i]``) of rows of ``x``: the ``N_SHARED`` words with the largest product
-    of weights (ties in vocabulary order), ``|``-joined."""
-    product = x[a].multiply(x[b]).tocoo()
-    order = np.lexsort((product.col, -product.data, product.row))
-    rows, cols = product.row[order], product.col[order]
-    starts = np.searchsorted(rows, np.arange(len(a) + 1))
-    return ["|".join(vocab[cols[s : min(e, s + N_SHARED)]]) for s, e in pairwise(starts)]
+    of weights (ties in vocabulary order), ``|``-joined; ``CHUNK_PAIRS`` pairs at a time."""
+    shared = []
+    for i in range(0, len(a), CHUNK_PAIRS):
+        product = x[a[i : i + CHUNK_PAIRS]].multiply(x[b[i : i + CHUNK_PAIRS]]).tocoo()
+        order = np.lexsort((product.col, -product.data, product.row))
+        rows, cols = product.row[order], product.col[order]
+        starts = np.searchsorted(rows, np.arange(product.shape[0] + 1))
+        shared += ["|".join(vocab[cols[s : min(e, s + N_SHARED)]]) for s, e in pairwise(starts)]
+    return shared
 
 
 def _matches(
@@ -208,26 +214,36 @@ def _exact_matches(x: sparse.csr_matrix, group: np.ndarray, sources: np.ndarray,
             yield chunk[rows], np.full(len(rows), r), rank, targets[cols], sim[rows, cols]
 
 
-def candidates(x: sparse.csr_matrix, group: np.ndarray, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def postings(x: sparse.csr_matrix, group: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The inverted index of :func:`candidates`, cut to fixed lengths: for each key (term code × groups +
+    group code, ascending) the ``POSTINGS`` paragraphs of that group in which the term weighs most (ties by
+    paragraph order), as ``key`` and ``paragraph`` arrays, and ``present`` (groups × terms: the term has
+    postings in the group)."""
+    n_groups = int(group.max()) + 1
+    entries = x.tocoo()
+    key = entries.col.astype(np.int64) * n_groups + group[entries.row]
+    order = np.lexsort((entries.row, -entries.data, key))
+    first = order[_within(key[order]) < POSTINGS]
+    present = np.zeros((n_groups, x.shape[1]), dtype=bool)
+    present[key[first] % n_groups, key[first] // n_groups] = True
+    return key[first], entries.row[first], present
+
+
+def candidates(
+    x: sparse.csr_matrix,
+    group: np.ndarray,
+    sources: np.ndarray,
+    index: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs (a, b), sorted and distinct, for sources a of ``sources``: b is in another group
     (``group``: each paragraph's group code) and among the ``POSTINGS`` paragraphs of that group in which
     one of a's ``TOP_TERMS`` heaviest terms used there weighs most (ties by paragraph order) — an inverted
-    index cut to fixed lengths, so the pairs grow linearly with the corpus. The best matches among them are
-    those of all pairs when no paragraph has more than ``TOP_TERMS`` terms and no term is in more than
-    ``POSTINGS`` paragraphs of a group."""
+    index cut to fixed lengths (``index``: :func:`postings` of ``x``, computed if not given), so the pairs
+    grow linearly with the corpus. The best matches among them are those of all pairs when no paragraph has
+    more than ``TOP_TERMS`` terms and no term is in more than ``POSTINGS`` paragraphs of a group."""
     n, n_groups = x.shape[0], int(group.max()) + 1
+    key, b, present = postings(x, group) if index is None else index
     source = x[sources].tocoo()
-    used = np.zeros(x.shape[1], dtype=bool)
-    used[source.col] = True
-    entries = x.tocoo()
-    on = used[entries.col]
-    b = entries.row[on]
-    key = entries.col[on].astype(np.int64) * n_groups + group[b]
-    order = np.lexsort((b, -entries.data[on], key))
-    first = order[_within(key[order]) < POSTINGS]
-    b, key = b[first], key[first]
-    present = np.zeros((n_groups, x.shape[1]), dtype=bool)
-    present[key % n_groups, key // n_groups] = True
     a, wanted = [], []
     for r in range(n_groups):
         there = (group[sources[source.row]] != r) & present[r, source.col]
@@ -257,8 +273,14 @@ def _within(sorted_keys: np.ndarray) -> np.ndarray:
 def _candidate_matches(
     x: sparse.csr_matrix, group: np.ndarray, sources: np.ndarray, k: int
 ) -> Iterator[tuple]:
-    """The ``k`` most similar candidates (:func:`candidates`) of each source in each group."""
-    a, b = candidates(x, group, sources)
+    """The ``k`` most similar candidates (:func:`candidates`) of each source in each group, for
+    ``CHUNK_SOURCES`` sources at a time (their candidate pairs in memory, not all)."""
+    index = postings(x, group)
+    for i in range(0, len(sources), CHUNK_SOURCES):
+        yield _best_candidates(x, group, *candidates(x, group, sources[i : i + CHUNK_SOURCES], index), k)
+
+
+def _best_candidates(x: sparse.csr_matrix, group: np.ndarray, a: np.ndarray, b: np.ndarray, k: int) -> tuple:
     sim = np.concatenate(
         [
             np.asarray(x[a[i : i + CHUNK_PAIRS]].multiply(x[b[i : i + CHUNK_PAIRS]]).sum(axis=1)).ravel()
@@ -269,7 +291,7 @@ def _candidate_matches(
     order = np.lexsort((b, -sim, group[b], a))
     rank = _within(a[order].astype(np.int64) * (int(group.max()) + 1) + group[b[order]]) + 1
     best = order[rank <= k]
-    yield a[best], group[b[best]], rank[rank <= k], b[best], sim[best]
+    return a[best], group[b[best]], rank[rank <= k], b[best], sim[best]
 
 
 def _fit(codes: np.ndarray, lengths: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:

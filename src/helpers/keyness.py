@@ -34,6 +34,7 @@ MIN_PARAGRAPHS = 3  # a distinctive term occurs in at least this many paragraphs
 Q_MAX = 0.05  # BH false-discovery rate at which a term is called distinctive
 PRIOR_SCALE = 0.1  # alpha0 (Dirichlet prior total) as a share of the pooled corpus size
 ZERO_COUNT = 0.5  # Hardie (2014): a zero frequency is replaced by 0.5 before taking the log ratio
+CHUNK_TOKENS = 1_000_000  # tokens whose sentence is looked up at once
 
 KEYNESS_COLUMNS = [
     "group",
@@ -58,9 +59,9 @@ KEYNESS_COLUMNS = [
 class Coded(NamedTuple):
     """The content tokens as integer codes, one entry per token (see :func:`coded`)."""
 
-    report: np.ndarray  # into ``reports`` (order of first appearance)
-    term: np.ndarray  # into ``terms`` (sorted)
-    block: np.ndarray  # block_id of the token's sentence, -1 when it has none
+    report: np.ndarray  # int32 codes into ``reports`` (order of first appearance)
+    term: np.ndarray  # int32 codes into ``terms`` (sorted)
+    block: np.ndarray  # int32 block_id of the token's sentence, -1 when it has none
     reports: pd.Index
     terms: pd.Index
 
@@ -82,13 +83,19 @@ def coded(tokens: pd.DataFrame, sentences: pd.DataFrame) -> Coded:
     """The content tokens (``is_stopword`` False) of ``tokens`` as integer codes — reports, terms and
     paragraphs (``block_id`` of each token's sentence in ``sentences``) — so that counts are sparse
     matrices and sorts of integers, not group-bys over text (fast at millions of tokens)."""
-    ct = tokens.loc[~tokens["is_stopword"].astype(bool)]
+    stopword = tokens["is_stopword"].to_numpy(bool)
+    ct = tokens.loc[~stopword] if stopword.any() else tokens  # no copy of tokens without stopwords
     report, reports = pd.factorize(ct["report_id"])
-    reports = pd.Index(reports).astype(str)
+    report, reports = report.astype(np.int32), pd.Index(reports).astype(str)
     term, terms = sorted_codes(ct["token"])
-    sent_key = _sentence_key(reports.get_indexer(sentences["report_id"]), sentences["sentence_id"])
-    row = pd.Index(sent_key).get_indexer(_sentence_key(report, ct["sentence_id"]))
-    block = np.where(row >= 0, sentences["block_id"].to_numpy(np.int64)[row], -1)
+    term = term.astype(np.int32)
+    sentence = pd.Index(_sentence_key(reports.get_indexer(sentences["report_id"]), sentences["sentence_id"]))
+    block_of, sentence_id = sentences["block_id"].to_numpy(np.int64), ct["sentence_id"].to_numpy(np.int64)
+    block = np.empty(len(ct), np.int32)
+    for i in range(0, len(ct), CHUNK_TOKENS):  # the keys of a chunk at a time: memory stays bounded
+        at = slice(i, i + CHUNK_TOKENS)
+        row = sentence.get_indexer(_sentence_key(report[at], sentence_id[at]))
+        block[at] = np.where(row >= 0, block_of[row], -1)
     return Coded(report, term, block, reports, terms.rename("term"))
 
 
@@ -102,8 +109,8 @@ def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return rank[codes], uniques[order]
 
 
-def _sentence_key(report: np.ndarray, sentence_id: pd.Series) -> np.ndarray:
-    return report.astype(np.int64) << 32 | sentence_id.to_numpy(np.int64)
+def _sentence_key(report: np.ndarray, sentence_id: pd.Series | np.ndarray) -> np.ndarray:
+    return report.astype(np.int64) << 32 | np.asarray(sentence_id, np.int64)
 
 
 def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -116,13 +123,22 @@ def frequency_table(tokens: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFra
     """Per report and term: ``count``, ``rate_per_10k`` content tokens and ``paragraphs`` containing it.
 
     A paragraph is a block (``block_id`` of ``sentences.parquet``). Sorted by report (corpus order),
-    count descending, term.
+    count descending, term; ``report_id`` and ``term`` are categoricals with sorted categories (as
+    :func:`helpers.build.load_corpus` reads them back): one string per distinct value, not per row.
     """
     c = coded(tokens, sentences)
-    n_terms, n_blocks = len(c.terms), int(c.block.max(initial=0)) + 2
-    cell = np.sort((c.report.astype(np.int64) * n_terms + c.term) * n_blocks + c.block + 1)
+    n_terms, n_blocks, reports, terms = len(c.terms), int(c.block.max(initial=0)) + 2, c.reports, c.terms
+    cell = c.report.astype(np.int64)  # (report × terms + term) × blocks + block + 1, built in place
+    cell *= n_terms
+    cell += c.term
+    cell *= n_blocks
+    cell += c.block
+    cell += 1
+    del c  # memory: one array per token from here, not four
+    cell.sort()
     pair, count = _runs(cell // n_blocks)
     in_paragraph = _runs(cell)[0]
+    del cell
     in_paragraph = in_paragraph[in_paragraph % n_blocks > 0] // n_blocks
     paragraphs = np.searchsorted(in_paragraph, pair, "right") - np.searchsorted(in_paragraph, pair)
     report, term = pair // n_terms, pair % n_terms
@@ -130,8 +146,10 @@ def frequency_table(tokens: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFra
     order = np.lexsort((term, -count, report))
     return pd.DataFrame(
         {
-            "report_id": c.reports[report[order]],
-            "term": c.terms[term[order]],
+            "report_id": pd.Categorical.from_codes(report[order], reports).reorder_categories(
+                reports.sort_values()
+            ),
+            "term": pd.Categorical.from_codes(term[order], terms),  # sorted already (sorted_codes)
             "count": count[order],
             "rate_per_10k": (count / total * 10_000).round(2)[order],
             "paragraphs": paragraphs[order],

@@ -266,8 +266,8 @@ def _build_cell(run: dict) -> str:
 def to_markdown(results: dict) -> str:
     """The measured part of ``results.md``: the machine and one table row per measure."""
     lines = [
-        f"Machine: {results['machine']}. The machine was shared with other jobs while this ran (see the load",
-        "average): absolute times are noisy, ratios measured side by side in one run less so.",
+        f"Machine: {results['machine']}. Each build row gives the load average as it ended (other jobs on",
+        "the machine raise it): absolute times are noisy, ratios measured side by side in one run less so.",
         "",
         "| measure | value | target |",
         "|---|---|---|",

@@ -108,6 +108,14 @@ def test_the_pool_works_a_bounded_number_of_chunks_ahead(monkeypatch):
     assert list(results) == reports[1:]
 
 
+def test_one_chunk_goes_to_a_worker_when_jobs_exceed_one(monkeypatch):
+    """Adding one report to a large corpus computes one chunk: in a worker, so this process never loads the
+    segmenter (hundreds of MB it would keep through the cross-report statistics)."""
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", _Executor)
+    assert list(pipeline.map_reports(["the one report"], {}, jobs=2)) == ["the one report"]
+    assert _Executor.submitted == [["the one report"]]
+
+
 def test_usable_cores_follow_the_affinity_mask():
     cores = pipeline.usable_cores()
     assert 1 <= cores <= (len(pipeline.os.sched_getaffinity(0)) if sys.platform == "linux" else cores)

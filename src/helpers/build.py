@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from tqdm import tqdm
 
-from . import provenance
+from . import memory, provenance
 from .config import MANIFEST, PROCESSED_DIR, processed_dir
 from .errors import EXCLUDED_COLUMNS, InputError, ReportExcluded
 from .faults import checkpoint
@@ -133,11 +133,13 @@ def build_frames(
     bar.close()
     excluded = frames.get("excluded", pd.DataFrame(columns=EXCLUDED_COLUMNS))
     frames["excluded"] = _excluded(excluded, len(reports), Path(manifest).parent)
+    memory.release()  # what reading and encoding the reports freed: glibc would keep it
     bar = tqdm(stages(), "cross-report stages", unit="stage", disable=quiet)
     for stage in bar:
         name = stage.__name__.removesuffix("_stage")
         bar.set_postfix_str(name)
         frames |= stage(frames, options)
+        memory.release()
         checkpoint(f"stage:{name}")
     return frames
 

@@ -125,13 +125,15 @@ def map_reports(
     """:func:`process_chunk` of every report, one result per report in manifest order, with ``jobs``
     processes (1: this one), in chunks of reports (:func:`chunk_size`).
 
-    ``options``: ``segmenter`` (engine name), ``codebook`` (path). The pool uses multiprocessing's default
-    start method; it works ``AHEAD`` chunks per worker ahead of the one consumed, no more (results wait in
-    memory only that long). It stops at the first error, which is raised here.
+    ``options``: ``segmenter`` (engine name), ``codebook`` (path). With ``jobs`` > 1 every chunk, even a
+    single one, is computed in a worker process, so this one never loads the segmenter (its memory goes
+    with the worker). The pool uses multiprocessing's default start method; it works ``AHEAD`` chunks per
+    worker ahead of the one consumed, no more (results wait in memory only that long). It stops at the
+    first error, which is raised here.
     """
     size = chunk_size(len(reports), jobs)
     chunks = [reports[start : start + size] for start in range(0, len(reports), size)]
-    if jobs <= 1 or len(chunks) <= 1:
+    if jobs <= 1:  # with more, even one chunk goes to a worker: the segmenter's memory goes with it
         init_worker(options)
         for chunk in chunks:
             yield from process_chunk(chunk, encoded)

@@ -235,6 +235,14 @@ def test_catastrophic_pattern_stops_with_a_line_naming_theme_and_pattern(tmp_pat
     assert "Fix: " in message and "\n" not in message
 
 
+def test_catastrophic_pattern_stops_matching_many_sentences_at_once_with_the_same_line(tmp_path):
+    pattern = "(党|党党)+设"  # no anchor: the sentences are first searched joined, and that times out
+    theme = load_codebook(codebook_with(tmp_path, pattern))[0]
+    with pytest.raises(InputError) as err:
+        theme.spans_in(["党建工作", "党" * 50 + "！"])
+    assert str(err.value).startswith(f"{tmp_path / 'themes.yml'}: theme {theme.id!r}: pattern {pattern!r} took")
+
+
 def test_catastrophic_pattern_through_the_build(base, tmp_path, hash_files):
     manifest, out = case(base, tmp_path / "c")
     with open(manifest.parent / f"{REPORT}.txt", "a", encoding="utf-8") as report:  # a copy, not data/raw

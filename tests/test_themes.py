@@ -181,6 +181,54 @@ def test_a_pattern_matches_as_it_does_alone_whatever_the_other_patterns():
     assert theme("(工)作", r"人(才)\g<1>").spans("人才才") == [(0, 3)]
 
 
+# Sentences whose neighbours would change a match if the joined matching were careless: a lookahead that
+# would see the next sentence (党组织 | 书记…), a lookbehind that would see the previous one (…大 | 数据…),
+# anchors, a class that crosses the line break, an empty sentence, a case-insensitive ASCII word, 数据 at an end.
+JOINED_TEXTS = ["加强党组织", "书记带头数据显示", "共享数据", "大", "数据表明", "", "数字化转型", "化", "ai赋能，AI", "建设建设。"]
+JOINED = [  # what these patterns find cannot change when the sentences are joined
+    (["党组织(?!书记)", "(?<!大)数据(显示|表明)"], []),  # lookarounds that cannot see the line break
+    (["数字", "建设"], ["数字化"]),  # plain, with a veto
+    (["(?<![A-Z])AI(?![A-Z])"], ["ai赋"]),  # case-insensitive lookarounds and veto
+    ([r"(建)\1"], []),  # a backreference (not screened: every sentence is searched)
+]
+ALONE = [  # what these find could change, or did: the sentences are matched one by one
+    (["^数", "化$"], []),  # anchors
+    (["数据(?![^。])"], []),  # a lookahead that could see the line break (数据 at a sentence's end)
+    (["[^。]{0,2}数据"], []),  # a match that crosses into the previous sentence
+    (["数据"], ["显示[^。]*"]),  # a veto that crosses into the next sentence
+    (["x*数字"], ["y*"]),  # an empty veto match
+]
+
+
+def _theme(include, exclude=()) -> Theme:
+    compile_ = [regex.compile(p, regex.IGNORECASE | regex.V0) for p in (*include, *exclude)]
+    return Theme("t", "T", "题", "", tuple(compile_[: len(include)]), tuple(compile_[len(include) :]), ())
+
+
+@pytest.mark.parametrize(("include", "exclude"), JOINED + ALONE)
+def test_spans_in_finds_in_each_text_what_spans_finds_alone(include, exclude):
+    theme = _theme(include, exclude)
+    assert theme.spans_in(JOINED_TEXTS) == [theme.spans(t) for t in JOINED_TEXTS]
+
+
+def test_spans_in_matches_texts_one_by_one_only_when_joining_could_change_a_match(monkeypatch):
+    alone = []
+    monkeypatch.setattr(Theme, "spans", lambda self, text: alone.append(text) or [])
+    for include, exclude in JOINED:
+        _theme(include, exclude).spans_in(JOINED_TEXTS)
+    assert alone == []
+    for include, exclude in ALONE:
+        alone.clear()
+        _theme(include, exclude).spans_in(JOINED_TEXTS)
+        assert alone == JOINED_TEXTS, include
+
+
+def test_spans_in_gives_the_coding_of_the_reports_sentence_by_sentence(frames, codebook):
+    texts = frames["sentences"].text.tolist()
+    for theme in codebook.values():
+        assert theme.spans_in(texts) == [theme.spans(t) for t in texts], theme.id
+
+
 def test_highlight_marks_every_match_and_escapes_html(codebook):
     html = themes.highlight("党建与业务<深度>同频共振", codebook["integration"])
     assert html == "<mark>党建与业务</mark>&lt;深度&gt;<mark>同频共振</mark>"

@@ -7,9 +7,12 @@ case-insensitive, matched by the ``regex`` package with a time limit: a pattern 
 catastrophically (nested quantifiers such as ``(a|aa)+$``) stops the build with one line naming its theme
 instead of hanging it. A sentence is first screened with one search for all of a theme's include patterns
 as an alternation: most sentences match none, and then no pattern is run on its own (nor any exclude).
+Many sentences (a report's) are matched at once by :meth:`Theme.spans_in`, one search per pattern over
+all of them, when that is sure to find what matching them one by one finds.
 """
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -31,6 +34,16 @@ _FLAGS = regex.IGNORECASE | regex.V0
 # recursion or a conditional ((?1), (?&name), (?P>name), (?(1)…)), an inline flag applying to the whole
 # pattern ((?x)). Conservative: a pattern that only looks like one is not screened either.
 _SCREEN_UNSAFE = re.compile(r"\\[1-9gk]|\(\?(?![:=!#>]|<[=!]|P?<[A-Za-z_])")
+# What matches differently in a sentence alone and inside several joined (see ``Theme.spans_in``): anchors
+# and word boundaries (^ $ \A \b \B \G \K \m \M \z \Z), inline flags, conditionals; lookarounds ((?= (?!
+# (?<= (?<!) only when what they look for could match the ``JOIN`` between sentences (see ``_stays_in_text``).
+# ``\\.`` and ``[^`` are read first so that an escaped character or a negated class is not taken for these.
+_POSITIONAL = re.compile(r"\\[AbBGKmMzZ]|\\.|\[\^|[\^$]|\(\?(?:[:>#]|<?[=!]|P?<[A-Za-z_])?")
+# What may match a line break inside a lookaround: a negated class, an escape other than \d and \w, a dot
+# (under an inline flag), a nested group with options. Conservative.
+_MAY_CROSS = re.compile(r"\[\^|\\[^dw]|\.|\(\?")
+JOIN = "\n"  # between the sentences matched at once
+JOINED_TEXTS = 1_000  # sentences matched at once, at most
 
 
 @dataclass(frozen=True)
@@ -49,17 +62,50 @@ class Theme:
         matches of different patterns (能力 and 能力素质) are merged into one span, i.e. one hit."""
         if not self._may_match(text):
             return []
-        found = sorted((s, e) for s, e in self._spans_of(self.include, text) if e > s)
-        if found and self.exclude:
-            vetoes = self._spans_of(self.exclude, text)
-            found = [(s, e) for s, e in found if not any(s < ve and vs < e for vs, ve in vetoes)]
-        merged: list[tuple[int, int]] = []
-        for start, end in found:
-            if merged and start < merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        found = self._spans_of(self.include, text)
+        return _resolved(found, self._spans_of(self.exclude, text) if any(e > s for s, e in found) else [])
+
+    def spans_in(self, texts: list[str]) -> list[list[tuple[int, int]]]:
+        """``[self.spans(text) for text in texts]``, faster: up to ``JOINED_TEXTS`` texts are joined with
+        ``JOIN`` and each pattern searched once over them. That finds in each text what matching it alone
+        finds when no pattern looks at what surrounds a match (no anchor, word boundary, lookaround or inline
+        flag) and no match crosses from one text into the next or is empty; otherwise (or on a timeout) those
+        texts are matched one by one."""
+        out: list[list[tuple[int, int]]] = []
+        for i in range(0, len(texts), JOINED_TEXTS):
+            part = texts[i : i + JOINED_TEXTS]
+            joined = self._joined_spans(part) if self._position_free else None
+            out += [self.spans(text) for text in part] if joined is None else joined
+        return out
+
+    @cached_property
+    def _position_free(self) -> bool:
+        """Whether no pattern looks at what surrounds a match (see ``_POSITIONAL``)."""
+        return all(_position_free(p.pattern) for p in self.include + self.exclude)
+
+    def _joined_spans(self, texts: list[str]) -> list[list[tuple[int, int]]] | None:
+        """:meth:`spans_in` of ``texts`` from searches over them joined (the screen over all, each pattern
+        over those the screen finds), or None when a match crosses a text's end, is empty or times out."""
+        try:
+            if self._screen is None:
+                screened = range(len(texts))
             else:
-                merged.append((start, end))
-        return merged
+                found = _located((self._screen,), texts, empty=True)
+                if found is None:
+                    return None
+                screened = sorted(found)
+            part = [texts[i] for i in screened]
+            found = _located(self.include, part)
+            vetoes = _located(self.exclude, part) if found else {}
+        except TimeoutError:
+            return None
+        if found is None or vetoes is None:
+            return None
+        spans: list[list[tuple[int, int]]] = [[] for _ in texts]
+        for j, i in enumerate(screened):
+            if j in found:
+                spans[i] = _resolved(found[j], vetoes.get(j, []))
+        return spans
 
     @cached_property
     def _screen(self) -> regex.Pattern | None:
@@ -101,6 +147,70 @@ class Theme:
     def matched_terms(self, text: str, spans: list[tuple[int, int]] | None = None) -> list[str]:
         """The distinct matched strings, in order of first appearance (``spans``: its spans, if known)."""
         return list(dict.fromkeys(text[s:e] for s, e in (self.spans(text) if spans is None else spans)))
+
+
+def _position_free(pattern: str) -> bool:
+    """Whether ``pattern`` matches a text alone as it matches it between others joined with ``JOIN``, as
+    long as no match crosses the ``JOIN`` (see ``_POSITIONAL``)."""
+    for m in _POSITIONAL.finditer(pattern):
+        t = m.group()
+        if t in ("^", "$", "(?") or (t[0] == "\\" and t[1] in "AbBGKmMzZ"):
+            return False
+        if t[-1] in "=!" and _MAY_CROSS.search(_group_body(pattern, m.end())):
+            return False
+    return True
+
+
+def _group_body(pattern: str, start: int) -> str:
+    """The text of the group that opens just before ``start``, up to its closing parenthesis."""
+    depth, i = 1, start
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 1
+        elif c == "[":  # to the class's end: a ] first in it is literal, \] is escaped
+            i += 2 if pattern.startswith("[^", i) else 1
+            i += pattern.startswith("]", i)
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+            if depth == 0:
+                return pattern[start:i]
+        i += 1
+    return pattern[start:]
+
+
+def _resolved(found: list[tuple[int, int]], vetoes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The non-empty include spans ``found`` that no veto overlaps, in order, overlapping ones merged."""
+    kept = sorted((s, e) for s, e in found if e > s and not any(s < ve and vs < e for vs, ve in vetoes))
+    merged: list[tuple[int, int]] = []
+    for start, end in kept:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _located(
+    patterns: tuple[regex.Pattern, ...], texts: list[str], empty: bool = False
+) -> dict[int, list[tuple[int, int]]] | None:
+    """Every match of each pattern in ``texts`` joined with ``JOIN``, as text number → spans within it, or
+    None when one does not lie within one text or (unless ``empty``) is empty."""
+    starts = [0]
+    for text in texts[:-1]:
+        starts.append(starts[-1] + len(text) + len(JOIN))
+    joined = JOIN.join(texts)
+    found: dict[int, list[tuple[int, int]]] = {}
+    for pattern in patterns:
+        for m in pattern.finditer(joined, timeout=MATCH_TIMEOUT):
+            s, e = m.span()
+            i = bisect_right(starts, s) - 1
+            if (e == s and not empty) or e > starts[i] + len(texts[i]):
+                return None
+            found.setdefault(i, []).append((s - starts[i], e - starts[i]))
+    return found
 
 
 def load_codebook(path: Path) -> list[Theme]:

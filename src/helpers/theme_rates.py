@@ -34,6 +34,19 @@ def paragraph_counts(
     """One row per body paragraph (report, block, in ``sentences`` order): ``n_sentences``, ``n_chars``
     (whitespace excluded), and per theme ``coded:<theme>`` (sentences coded) and ``hits:<theme>`` (hits,
     at most ``cap`` per sentence) — the sufficient statistics of every rate and interval below."""
+    report_ids, block_ids, sums = paragraph_sums(sentences, coded, theme_ids, cap)
+    names = ["n_sentences", "n_chars", *(f"{kind}:{t}" for kind in ("coded", "hits") for t in theme_ids)]
+    frame = pd.DataFrame(sums, columns=names)
+    frame.insert(0, "report_id", report_ids)
+    frame.insert(1, "block_id", block_ids.astype(sentences["block_id"].dtype))
+    return frame
+
+
+def paragraph_sums(
+    sentences: pd.DataFrame, coded: pd.DataFrame, theme_ids: list[str], cap: int = HITS_CAP
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`paragraph_counts` as arrays: each paragraph's report id (object) and block id, and its counts
+    (paragraphs × (2 + 2 · themes): n_sentences, n_chars, coded per theme, hits per theme; int)."""
     row_of = {key: i for i, key in enumerate(_pairs(sentences, "report_id", "sentence_id"))}
     rows = np.array([row_of.get(key, -1) for key in _pairs(coded, "report_id", "sentence_id")], dtype=np.intp)
     columns = pd.Index(theme_ids).get_indexer(coded["theme"])
@@ -55,11 +68,8 @@ def paragraph_counts(
     ).astype(int)
     sums = np.zeros((len(paragraph_of), per_sentence.shape[1]), dtype=int)
     np.add.at(sums, paragraph, per_sentence)
-    names = ["n_sentences", "n_chars", *(f"{kind}:{t}" for kind in ("coded", "hits") for t in theme_ids)]
-    frame = pd.DataFrame(sums, columns=names)
-    frame.insert(0, "report_id", np.array([r for r, _ in paragraph_of], dtype=object))
-    frame.insert(1, "block_id", np.array([b for _, b in paragraph_of], dtype=sentences["block_id"].dtype))
-    return frame
+    report_ids = np.array([r for r, _ in paragraph_of], dtype=object)
+    return report_ids, np.array([b for _, b in paragraph_of]), sums
 
 
 def _pairs(frame: pd.DataFrame, a: str, b: str):
@@ -101,6 +111,21 @@ def _group_stats(units: np.ndarray, n_themes: int, key: str, n_boot: int, seed: 
     }
 
 
+def _intervals(s: dict, edge: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Percentile intervals of the shares and hit rates of :func:`_group_stats` ``s``, computed only where
+    they are used: not for a share of 0 or 1 (``edge``: Wilson's interval replaces it; nan here), and [0, 0]
+    for a theme without hits (every replicate is 0)."""
+    share, hits = ~edge, s["n_hits"] > 0
+    lo, hi = inference.percentile_interval(
+        np.column_stack([s["share_boot"][:, share], s["hits_boot"][:, hits]])
+    )
+    out = np.full((4, len(edge)), np.nan)
+    out[2:] = 0.0
+    out[0, share], out[1, share] = lo[: share.sum()], hi[: share.sum()]
+    out[2, hits], out[3, hits] = lo[share.sum() :], hi[share.sum() :]
+    return out[0], out[1], out[2], out[3]
+
+
 def group_rates(
     par: pd.DataFrame,
     groups: pd.Series,
@@ -116,7 +141,23 @@ def group_rates(
     (applied to ``share`` only). Floats rounded to 6 decimals; no NaN (a group with no sentence gets share
     0 and the interval [0, 1]).
     """
-    counts, report_ids, k = _counts(par, theme_ids), par["report_id"].to_numpy(), len(theme_ids)
+    counts, report_ids = _counts(par, theme_ids), par["report_id"].to_numpy()
+    return pd.DataFrame(
+        rate_columns(counts, report_ids, groups, theme_ids, n_boot, seed), columns=RATE_COLUMNS
+    )
+
+
+def rate_columns(
+    counts: np.ndarray,
+    report_ids: np.ndarray,
+    groups: pd.Series,
+    theme_ids: list[str],
+    n_boot: int = inference.N_BOOT,
+    seed: int = SEED,
+) -> dict[str, np.ndarray]:
+    """:func:`group_rates` as one array per column of ``RATE_COLUMNS`` (empty without groups), from the
+    paragraphs' ``counts`` and ``report_ids`` (:func:`paragraph_sums`)."""
+    k = len(theme_ids)
     columns: dict[str, list] = {c: [] for c in RATE_COLUMNS}
     members_of: dict = {}  # group → its reports, groups in order of appearance (no group: left out)
     for report, group in zip(groups.index.tolist(), groups.tolist(), strict=True):
@@ -126,8 +167,8 @@ def group_rates(
         in_group = np.isin(report_ids, members)
         units, unit = _units(counts, in_group, report_ids, len(members))
         s = _group_stats(units, k, str(group), n_boot, seed)
-        lo, hi = inference.percentile_interval(np.column_stack([s["share_boot"], s["hits_boot"]]))
         edge = (s["n_coded"] == 0) | (s["n_coded"] == s["n_sentences"])
+        share_lo, share_hi, hits_lo, hits_hi = _intervals(s, edge)
         w_lo, w_hi = inference.wilson_interval(s["n_coded"], s["n_sentences"])
         values = {
             "group": [group] * k,
@@ -138,20 +179,21 @@ def group_rates(
             "n_chars": [s["n_chars"]] * k,
             "n_coded": s["n_coded"],
             "share": s["n_coded"] / max(s["n_sentences"], 1),
-            "share_lo": np.where(edge, w_lo, lo[:k]),
-            "share_hi": np.where(edge, w_hi, hi[:k]),
+            "share_lo": np.where(edge, w_lo, share_lo),
+            "share_hi": np.where(edge, w_hi, share_hi),
             "n_hits": s["n_hits"],
             "hits_per_1k": 1000 * s["n_hits"] / max(s["n_chars"], 1),
-            "hits_per_1k_lo": lo[k:],
-            "hits_per_1k_hi": hi[k:],
+            "hits_per_1k_lo": hits_lo,
+            "hits_per_1k_hi": hits_hi,
             "method": np.where(edge, "Wilson", "percentile bootstrap"),
             "unit": np.where(edge, "sentences", unit),
         }
         for name, value in values.items():
             columns[name].append(np.asarray(value))
     if not columns["group"]:
-        return pd.DataFrame(columns=RATE_COLUMNS)
-    return pd.DataFrame({c: np.concatenate(parts) for c, parts in columns.items()}).round(6)
+        return {}
+    out = {c: np.concatenate(parts) for c, parts in columns.items()}
+    return {c: v.round(6) if v.dtype.kind == "f" else v for c, v in out.items()}
 
 
 def group_difference(

@@ -31,15 +31,18 @@ from .near_duplicates import representatives
 
 Frames = dict[str, pd.DataFrame]
 CODED_COLUMNS = ["report_id", "sentence_id", "sentence_key", "theme", "matched_terms", "n_hits"]
+SUMMARY_COLUMNS = ["report_id", "region", *theme_rates.RATE_COLUMNS[1:2], *theme_rates.RATE_COLUMNS[3:]]
 
 
 def code_sentences(sentences: pd.DataFrame, themes: list[Theme]) -> pd.DataFrame:
     """One row per (sentence, theme) hit, in sentence then codebook order."""
     rows = []
     columns = ["report_id", "sentence_id", "sentence_key", "text"]
-    for report_id, sentence_id, key, text in zip(*(sentences[c].tolist() for c in columns), strict=True):
-        for theme in themes:
-            spans = theme.spans(text)
+    values = [sentences[c].tolist() for c in columns]
+    per_theme = [theme.spans_in(values[-1]) for theme in themes]
+    for i, (report_id, sentence_id, key, text) in enumerate(zip(*values, strict=True)):
+        for theme, found in zip(themes, per_theme, strict=True):
+            spans = found[i]
             if spans:
                 terms = "|".join(theme.matched_terms(text, spans))
                 rows.append((report_id, sentence_id, key, theme.id, terms, len(spans)))
@@ -86,14 +89,16 @@ def summarize(
     seed: int = SEED,
 ) -> pd.DataFrame:
     """The ``theme_summary`` table: one row per report × theme, each report its own group (paragraphs
-    resampled); columns ``report_id``, ``region`` and :data:`theme_rates.RATE_COLUMNS` without ``group``."""
-    par = theme_rates.paragraph_counts(sentences, coded, theme_ids)
+    resampled); columns ``SUMMARY_COLUMNS``: ``report_id``, ``region`` and
+    :data:`theme_rates.RATE_COLUMNS` without ``group`` and ``n_reports``."""
+    report_ids, _, counts = theme_rates.paragraph_sums(sentences, coded, theme_ids)
     ids = reports.report_id.to_numpy()
-    rates = theme_rates.group_rates(par, pd.Series(ids, index=ids), theme_ids, n_boot, seed)
-    rates = rates.drop(columns="n_reports").rename(columns={"group": "report_id"})
+    rates = theme_rates.rate_columns(counts, report_ids, pd.Series(ids, index=ids), theme_ids, n_boot, seed)
+    if not rates:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
     region = dict(zip(reports.report_id.tolist(), reports.region.tolist(), strict=True))
-    rates.insert(1, "region", [region[r] for r in rates.report_id.tolist()])
-    return rates
+    rates |= {"report_id": rates["group"], "region": [region[r] for r in rates["group"].tolist()]}
+    return pd.DataFrame({c: rates[c] for c in SUMMARY_COLUMNS})
 
 
 def positions(sentences: pd.DataFrame) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 
 from helpers import align
 
@@ -142,6 +143,25 @@ def test_candidate_matches_found_a_chunk_of_paragraphs_at_a_time_are_the_same(co
     for size in (1, 3):
         monkeypatch.setattr(align, "CHUNK_SOURCES", size)
         pd.testing.assert_frame_equal(align.alignment_table(corpus)[0], whole)
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_threads_give_the_tables_of_one(corpus, monkeypatch, exact):
+    """``jobs`` threads score the chunks (small here, so there are many) and the null's permutations: the
+    same tables, in the same order, as one thread."""
+    monkeypatch.setattr(align, "EXACT_PAIRS", align.EXACT_PAIRS if exact else 0)
+    monkeypatch.setattr(align, "CHUNK_SOURCES", 3)
+    monkeypatch.setattr(align, "CHUNK_CELLS", 50)
+    one = align.alignment_table(corpus, jobs=1)
+    assert len(one[0]) and len(one[1])
+    for table, threaded in zip(one, align.alignment_table(corpus, jobs=3), strict=True):
+        pd.testing.assert_frame_equal(threaded, table)
+
+
+def test_no_source_no_match():
+    x, group, none = sparse.csr_matrix(np.eye(3)), np.array(["A", "B", "B"]), np.zeros(0, int)
+    for exact in (True, False):
+        assert [len(column) for column in align._matches(x, group, ["A", "B"], 1, none, exact)] == [0] * 5
 
 
 def test_candidates_follow_each_paragraphs_heaviest_terms(monkeypatch):

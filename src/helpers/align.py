@@ -52,10 +52,14 @@ says the two texts share practices paragraph by paragraph.
 The full paragraph × paragraph matrix of two reports (for the heatmap) is computed on demand by
 :func:`similarity`, not stored. Similarities are computed from sparse vectors in chunks of at most
 ``CHUNK_CELLS`` (all pairs) or ``CHUNK_PAIRS`` (candidates) pairs, so memory stays bounded however many
-reports there are.
+reports there are. With ``jobs`` above 1 the chunks (and the null's permutations) are computed by that many
+threads (SciPy's sparse products and NumPy's sorts run without the interpreter lock), and put together in
+order: the tables are the same whatever ``jobs`` is.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from itertools import pairwise
 
 import numpy as np
@@ -174,8 +178,10 @@ def shared_terms(x: sparse.csr_matrix, a: np.ndarray, b: np.ndarray, vocab: np.n
         product = x[a[i : i + CHUNK_PAIRS]].multiply(x[b[i : i + CHUNK_PAIRS]]).tocoo()
         order = np.lexsort((product.col, -product.data, product.row))
         rows, cols = product.row[order], product.col[order]
-        starts = np.searchsorted(rows, np.arange(product.shape[0] + 1))
-        shared += ["|".join(vocab[cols[s : min(e, s + N_SHARED)]]) for s, e in pairwise(starts)]
+        kept = _within(rows) < N_SHARED
+        words, rows = vocab[cols[kept]].tolist(), rows[kept]
+        starts = np.searchsorted(rows, np.arange(product.shape[0] + 1)).tolist()
+        shared += ["|".join(words[s:e]) for s, e in pairwise(starts)]
     return shared
 
 
@@ -186,44 +192,72 @@ def _matches(
     k: int,
     only: np.ndarray | None = None,
     exact: bool = True,
+    jobs: int = 1,
 ) -> tuple[np.ndarray, ...]:
     """Paragraph a, group index r, rank, paragraph b and similarity of each paragraph's (or only those of
     the paragraphs ``only``) ``k`` best matches in every other group, sorted by a, r, rank. ``exact``: every
     pair is scored, in sparse row chunks of ``CHUNK_CELLS`` pairs; otherwise only the candidate pairs of
     :func:`candidates`, and a paragraph may have fewer than ``k`` matches in a group (none without a
-    candidate there)."""
+    candidate there). ``jobs``: threads scoring the chunks."""
     group = pd.Categorical(para_group, categories=groups).codes
     sources = np.arange(x.shape[0]) if only is None else np.sort(only)
-    found = _exact_matches(x, group, sources, k) if exact else _candidate_matches(x, group, sources, k)
+    matches = _exact_matches if exact else _candidate_matches
+    found = matches(x, group, sources, k, jobs) or [(np.zeros(0, np.intp),) * 4 + (np.zeros(0),)]
     a, r, rank, b, sim = (np.concatenate(parts) for parts in zip(*found, strict=True))
     order = np.lexsort((rank, r, a))
     return a[order], r[order], rank[order], b[order], sim[order]
 
 
-def _exact_matches(x: sparse.csr_matrix, group: np.ndarray, sources: np.ndarray, k: int) -> Iterator[tuple]:
+def _exact_matches(
+    x: sparse.csr_matrix, group: np.ndarray, sources: np.ndarray, k: int, jobs: int = 1
+) -> list[tuple]:
+    found = []
     for r in np.unique(group):
         targets = np.flatnonzero(group == r)
-        xt = x[targets].T.tocsr()
         step = max(1, CHUNK_CELLS // len(targets))
         chunks = sources[group[sources] != r]
-        for start in range(0, len(chunks), step):
-            chunk = chunks[start : start + step]
-            sim = (x[chunk] @ xt).toarray()
-            rows, cols = top_k(sim, k)
-            rank = np.arange(len(rows)) - np.searchsorted(rows, rows) + 1
-            yield chunk[rows], np.full(len(rows), r), rank, targets[cols], sim[rows, cols]
+        best = partial(_best_of_all, x, x[targets].T.tocsr(), targets, r, k)
+        found += in_threads(best, [chunks[i : i + step] for i in range(0, len(chunks), step)], jobs)
+    return found
 
 
-def postings(x: sparse.csr_matrix, group: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _best_of_all(
+    x: sparse.csr_matrix, xt: sparse.csr_matrix, targets: np.ndarray, r: int, k: int, chunk: np.ndarray
+) -> tuple:
+    sim = (x[chunk] @ xt).toarray()
+    rows, cols = top_k(sim, k)
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows) + 1
+    return chunk[rows], np.full(len(rows), r), rank, targets[cols], sim[rows, cols]
+
+
+def in_threads(function: Callable, items: Iterable, jobs: int) -> list:
+    """``[function(item) for item in items]``, computed by ``jobs`` threads (1: in this one)."""
+    if jobs <= 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(jobs) as pool:
+        return list(pool.map(function, items))
+
+
+def postings(
+    x: sparse.csr_matrix, group: np.ndarray, jobs: int = 1
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The inverted index of :func:`candidates`, cut to fixed lengths: for each key (term code × groups +
     group code, ascending) the ``POSTINGS`` paragraphs of that group in which the term weighs most (ties by
     paragraph order), as ``key`` and ``paragraph`` arrays, and ``present`` (groups × terms: the term has
-    postings in the group)."""
+    postings in the group). ``jobs`` threads, each sorting the entries of a range of terms."""
     n_groups = int(group.max()) + 1
-    entries = x.tocoo()
+    entries = x.tocoo()  # in paragraph order
     key = entries.col.astype(np.int64) * n_groups + group[entries.row]
-    order = np.lexsort((entries.row, -entries.data, key))
-    first = order[_within(key[order]) < POSTINGS]
+    bounds = np.linspace(0, x.shape[1], jobs + 1).astype(np.int64) * n_groups
+    ranges = [np.flatnonzero((key >= lo) & (key < hi)) for lo, hi in pairwise(bounds)] if jobs > 1 else [None]
+
+    def heaviest(at: np.ndarray | None) -> np.ndarray:
+        at = np.arange(len(key)) if at is None else at
+        by_weight = at[np.argsort(-entries.data[at], kind="stable")]  # ties stay in paragraph order
+        order = by_weight[np.argsort(key[by_weight], kind="stable")]
+        return order[_within(key[order]) < POSTINGS]
+
+    first = np.concatenate(in_threads(heaviest, ranges, jobs))
     present = np.zeros((n_groups, x.shape[1]), dtype=bool)
     present[key[first] % n_groups, key[first] // n_groups] = True
     return key[first], entries.row[first], present
@@ -271,13 +305,20 @@ def _within(sorted_keys: np.ndarray) -> np.ndarray:
 
 
 def _candidate_matches(
-    x: sparse.csr_matrix, group: np.ndarray, sources: np.ndarray, k: int
-) -> Iterator[tuple]:
+    x: sparse.csr_matrix, group: np.ndarray, sources: np.ndarray, k: int, jobs: int = 1
+) -> list[tuple]:
     """The ``k`` most similar candidates (:func:`candidates`) of each source in each group, for
-    ``CHUNK_SOURCES`` sources at a time (their candidate pairs in memory, not all)."""
-    index = postings(x, group)
-    for i in range(0, len(sources), CHUNK_SOURCES):
-        yield _best_candidates(x, group, *candidates(x, group, sources[i : i + CHUNK_SOURCES], index), k)
+    ``CHUNK_SOURCES`` sources at a time (their candidate pairs in memory, not all), by ``jobs`` threads."""
+    best = partial(_best_of_candidates, x, group, postings(x, group, jobs), k)
+    return in_threads(
+        best, [sources[i : i + CHUNK_SOURCES] for i in range(0, len(sources), CHUNK_SOURCES)], jobs
+    )
+
+
+def _best_of_candidates(
+    x: sparse.csr_matrix, group: np.ndarray, index: tuple, k: int, chunk: np.ndarray
+) -> tuple:
+    return _best_candidates(x, group, *candidates(x, group, chunk, index), k)
 
 
 def _best_candidates(x: sparse.csr_matrix, group: np.ndarray, a: np.ndarray, b: np.ndarray, k: int) -> tuple:
@@ -314,6 +355,7 @@ def null_similarities(
     n_perm: int = N_PERMUTATIONS,
     seed: int = SEED,
     exact: bool = True,
+    jobs: int = 1,
 ) -> np.ndarray:
     """Best-match similarities under the permutation null: the content tokens of all body paragraphs
     (term ``codes`` paragraph after paragraph, ``lengths`` per paragraph, as :func:`paragraph_terms` gives
@@ -323,27 +365,33 @@ def null_similarities(
     :func:`_matches` does); pooled over ``n_perm`` permutations (seeded). Beyond ``NULL_PARAGRAPHS``
     paragraphs, the null is that of a seeded sample of that many (their tokens shuffled among them); beyond
     ``NULL_SOURCES``, the best matches of a seeded sample of that many, drawn afresh each time: the cost
-    stays bounded however large the corpus."""
+    stays bounded however large the corpus. The permutations are drawn in turn, then matched by ``jobs``
+    threads."""
     rng = np.random.default_rng(seed)
     if len(lengths) > NULL_PARAGRAPHS:
         sample = np.zeros(len(lengths), dtype=bool)
         sample[rng.choice(len(lengths), NULL_PARAGRAPHS, replace=False)] = True
         codes, lengths, para_group = codes[np.repeat(sample, lengths)], lengths[sample], para_group[sample]
-    sims = []
+    n = len(lengths)
+    draws = []
     for _ in range(n_perm):
-        x, _ = _fit(rng.permutation(codes), lengths)
-        n = len(lengths)
-        only = None if n <= NULL_SOURCES else rng.choice(n, NULL_SOURCES, replace=False)
-        sims.append(_matches(x, para_group, groups, 1, only, exact)[4])
-    return np.concatenate(sims)
+        shuffled = rng.permutation(codes)
+        draws.append((shuffled, None if n <= NULL_SOURCES else rng.choice(n, NULL_SOURCES, replace=False)))
+
+    def best(draw: tuple) -> np.ndarray:
+        x, _ = _fit(draw[0], lengths)
+        return _matches(x, para_group, groups, 1, draw[1], exact)[4]
+
+    return np.concatenate(in_threads(best, draws, jobs))
 
 
 def alignment_table(
-    tables: Frames, k: int = TOP_K, group_by: str = "region"
+    tables: Frames, k: int = TOP_K, group_by: str = "region", jobs: int = 1
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each body paragraph's ``k`` best matches in every other group (columns ``COLUMNS``) and the
     calibration of the counterpart threshold (columns ``CALIBRATION_COLUMNS``), from the ``blocks``,
-    ``tokens``, ``sentences`` and ``reports`` tables; groups are the values of ``group_by``.
+    ``tokens``, ``sentences`` and ``reports`` tables; groups are the values of ``group_by``; ``jobs``
+    threads (the same tables whatever their number).
 
     ``counterpart`` = similarity ≥ the ``NULL_QUANTILE`` (95th) percentile of best-match similarities under
     the permutation null (:func:`null_similarities`), so about 5% of best matches would pass by chance;
@@ -361,8 +409,8 @@ def alignment_table(
     para_group = paras.report_id.map(group_of).to_numpy()
     sizes = pd.Series(para_group).value_counts().to_numpy()
     exact = int((sizes * (len(paras) - sizes)).sum()) <= EXACT_PAIRS
-    a, r, rank, b, sim = _matches(x, para_group, groups, k, exact=exact)
-    null = null_similarities(codes, lengths, para_group, groups, exact=exact)
+    a, r, rank, b, sim = _matches(x, para_group, groups, k, exact=exact, jobs=jobs)
+    null = null_similarities(codes, lengths, para_group, groups, exact=exact, jobs=jobs)
     threshold = float(np.quantile(null, NULL_QUANTILE)) if len(null) else 1.0
     table = pd.DataFrame(
         {
@@ -408,8 +456,8 @@ def best_pairs(alignment: pd.DataFrame, blocks: pd.DataFrame, report_a: str, reg
 
 
 def alignment_stage(frames: Frames, options: dict) -> Frames:
-    """Build stage: ``alignment.csv`` and ``alignment_calibration.csv``."""
-    table, calibration = alignment_table(frames)
+    """Build stage: ``alignment.csv`` and ``alignment_calibration.csv`` (``options["jobs"]`` threads)."""
+    table, calibration = alignment_table(frames, jobs=options.get("jobs", 1))
     return {"alignment": table, "alignment_calibration": calibration}
 
 

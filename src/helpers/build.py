@@ -108,6 +108,7 @@ def build_frames(
         "inputs": inputs,
         "segmenter": segmenter,
         "strict": strict,
+        "jobs": jobs,
     }
 
     def computed(todo: list, encoded: bool) -> Iterator[Frames] | Iterator[Entry]:

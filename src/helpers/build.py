@@ -102,6 +102,7 @@ def build_frames(
     warn_empty_groups(Path(manifest), reports)
     quiet = len(reports) < PROGRESS_MIN_REPORTS
     inputs = corpus_inputs(manifest, codebook)
+    cross_report = stages()  # imported before a pool starts: forked workers share the libraries they need
     options = {
         "manifest": Path(manifest),
         "codebook": inputs["codebook"],
@@ -135,7 +136,7 @@ def build_frames(
     excluded = frames.get("excluded", pd.DataFrame(columns=EXCLUDED_COLUMNS))
     frames["excluded"] = _excluded(excluded, len(reports), Path(manifest).parent)
     memory.release()  # what reading and encoding the reports freed: glibc would keep it
-    bar = tqdm(stages(), "cross-report stages", unit="stage", disable=quiet)
+    bar = tqdm(cross_report, "cross-report stages", unit="stage", disable=quiet)
     for stage in bar:
         name = stage.__name__.removesuffix("_stage")
         bar.set_postfix_str(name)

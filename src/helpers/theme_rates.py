@@ -47,17 +47,15 @@ def paragraph_sums(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`paragraph_counts` as arrays: each paragraph's report id (object) and block id, and its counts
     (paragraphs × (2 + 2 · themes): n_sentences, n_chars, coded per theme, hits per theme; int)."""
-    row_of = {key: i for i, key in enumerate(_pairs(sentences, "report_id", "sentence_id"))}
-    rows = np.array([row_of.get(key, -1) for key in _pairs(coded, "report_id", "sentence_id")], dtype=np.intp)
+    sentence = pd.MultiIndex.from_arrays([sentences["report_id"], sentences["sentence_id"]])
+    rows = sentence.get_indexer(pd.MultiIndex.from_arrays([coded["report_id"], coded["sentence_id"]]))
     columns = pd.Index(theme_ids).get_indexer(coded["theme"])
     known = (rows >= 0) & (columns >= 0)
     hits = np.zeros((len(sentences), len(theme_ids)), dtype=int)
     np.add.at(hits, (rows[known], columns[known]), coded["n_hits"].to_numpy()[known])
-    paragraph_of: dict = {}  # (report_id, block_id) → paragraph number, in order of appearance
-    paragraph_keys = _pairs(sentences, "report_id", "block_id")
-    paragraph = np.array(
-        [paragraph_of.setdefault(k, len(paragraph_of)) for k in paragraph_keys], dtype=np.intp
-    )
+    paragraph, paragraphs = pd.MultiIndex.from_arrays(
+        [sentences["report_id"], sentences["block_id"]]
+    ).factorize()
     per_sentence = np.column_stack(
         [
             np.ones(len(sentences), dtype=int),
@@ -66,14 +64,10 @@ def paragraph_sums(
             np.minimum(hits, cap),
         ]
     ).astype(int)
-    sums = np.zeros((len(paragraph_of), per_sentence.shape[1]), dtype=int)
+    sums = np.zeros((len(paragraphs), per_sentence.shape[1]), dtype=int)
     np.add.at(sums, paragraph, per_sentence)
-    report_ids = np.array([r for r, _ in paragraph_of], dtype=object)
-    return report_ids, np.array([b for _, b in paragraph_of]), sums
-
-
-def _pairs(frame: pd.DataFrame, a: str, b: str):
-    return zip(frame[a].tolist(), frame[b].tolist(), strict=True)
+    report_ids = paragraphs.get_level_values(0).to_numpy(dtype=object)
+    return report_ids, paragraphs.get_level_values(1).to_numpy(), sums
 
 
 def _counts(par: pd.DataFrame, theme_ids: list[str]) -> np.ndarray:

@@ -183,8 +183,12 @@ def test_a_pattern_matches_as_it_does_alone_whatever_the_other_patterns():
 
 # Sentences whose neighbours would change a match if the joined matching were careless: a lookahead that
 # would see the next sentence (党组织 | 书记…), a lookbehind that would see the previous one (…大 | 数据…),
-# anchors, a class that crosses the line break, an empty sentence, a case-insensitive ASCII word, 数据 at an end.
-JOINED_TEXTS = ["加强党组织", "书记带头数据显示", "共享数据", "大", "数据表明", "", "数字化转型", "化", "ai赋能，AI", "建设建设。"]
+# anchors, a class that crosses the line break, an empty sentence, a case-insensitive ASCII word, 数据 at an
+# end.
+JOINED_TEXTS = [
+    "加强党组织", "书记带头数据显示", "共享数据", "大", "数据表明",
+    "", "数字化转型", "化", "ai赋能，AI", "建设建设。",
+]  # fmt: skip
 JOINED = [  # what these patterns find cannot change when the sentences are joined
     (["党组织(?!书记)", "(?<!大)数据(显示|表明)"], []),  # lookarounds that cannot see the line break
     (["数字", "建设"], ["数字化"]),  # plain, with a veto

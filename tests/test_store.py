@@ -1,5 +1,6 @@
 """Table storage: Parquet for the large tables in a layout fixed by their rows alone, CSV for the rest."""
 
+import codecs
 import hashlib
 
 import pandas as pd
@@ -7,7 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import store
+from helpers import io, store
 
 
 def _tokens(report: str, n: int) -> pd.DataFrame:
@@ -111,3 +112,53 @@ def test_parts_encoded_at_once_equal_each_part_encoded_alone(parts):
         store.encode_parts("numbers", mixed)[1]
         == b'n,text\n3,"\xe4\xb8\xa4\xe8\xa1\x8c\n\xe6\x96\x87\xe5\xad\x97"\n'
     )
+
+
+def _awkward_frames() -> dict[str, pd.DataFrame]:
+    """Values whose CSV form depends on quoting, missing values, number formats or the whole column."""
+    text = ["a,b", 'say "hi"', "", None, " 两新 ", "a,b", "plain"]
+    return {
+        "text": pd.DataFrame({"text": text, "n": range(7)}),
+        "categorical": pd.DataFrame(
+            {
+                "term": pd.Categorical(
+                    ["乙", None, "甲", "乙", "x,y", "甲", "乙"], categories=["乙", "甲", "x,y", "unused"]
+                )
+            }
+        ),
+        "numbers": pd.DataFrame(
+            {
+                "float": [0.1, 1.0, float("nan"), 1e-20, -0.0, float("inf"), 0.1],
+                "int": [3, -1, 0, 3, 2**40, 7, 3],
+                "nullable": pd.array([1, None, 2, 1, None, 5, 1], dtype="Int64"),
+                "flag": [True, False, True, True, False, False, True],
+            }
+        ),
+        "dates": pd.DataFrame(
+            {
+                "day": pd.to_datetime(["2024-01-01"] * 3 + ["2024-02-29"] * 4),
+                "moment": pd.to_datetime(["2024-01-01 00:00"] * 6 + ["2024-01-01 08:30"]),
+            }
+        ),
+        "line break": pd.DataFrame({"text": ["one\ntwo", "three"], "n": [1, 2]}),
+        "one column": pd.DataFrame({"text": ["a", "", None, "a,b"]}),
+        "lists": pd.DataFrame({"list": [[1, 2], [3]], "n": [1, 2]}),
+        "no rows": pd.DataFrame({"a": pd.Series([], dtype=float), "b b": pd.Series([], dtype=str)}),
+        "no columns": pd.DataFrame(index=range(3)),
+    }
+
+
+@pytest.mark.parametrize("rows", [2, 1000])
+@pytest.mark.parametrize("name", list(_awkward_frames()))
+def test_csv_is_what_pandas_writes(name, rows, tmp_path):
+    frame = _awkward_frames()[name]
+    expected = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    assert b"".join(io.csv_chunks(frame, rows, distinct_from=0)) == expected
+    io.write_csv(frame, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes() == codecs.BOM_UTF8 + expected
+
+
+def test_every_table_of_a_build_is_written_as_pandas_writes_it(corpus):
+    for name, frame in corpus.items():
+        expected = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        assert b"".join(io.csv_chunks(frame, 50, distinct_from=0)) == expected, name

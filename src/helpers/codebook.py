@@ -15,6 +15,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
 
 import regex
@@ -36,7 +37,7 @@ _FLAGS = regex.IGNORECASE | regex.V0
 _SCREEN_UNSAFE = re.compile(r"\\[1-9gk]|\(\?(?![:=!#>]|<[=!]|P?<[A-Za-z_])")
 # What matches differently in a sentence alone and inside several joined (see ``Theme.spans_in``): anchors
 # and word boundaries (^ $ \A \b \B \G \K \m \M \z \Z), inline flags, conditionals; lookarounds ((?= (?!
-# (?<= (?<!) only when what they look for could match the ``JOIN`` between sentences (see ``_stays_in_text``).
+# (?<= (?<!) only when what they look for could match the ``JOIN`` between sentences (see ``_MAY_CROSS``).
 # ``\\.`` and ``[^`` are read first so that an escaped character or a negated class is not taken for these.
 _POSITIONAL = re.compile(r"\\[AbBGKmMzZ]|\\.|\[\^|[\^$]|\(\?(?:[:>#]|<?[=!]|P?<[A-Za-z_])?")
 # What may match a line break inside a lookaround: a negated class, an escape other than \d and \w, a dot
@@ -68,9 +69,9 @@ class Theme:
     def spans_in(self, texts: list[str]) -> list[list[tuple[int, int]]]:
         """``[self.spans(text) for text in texts]``, faster: up to ``JOINED_TEXTS`` texts are joined with
         ``JOIN`` and each pattern searched once over them. That finds in each text what matching it alone
-        finds when no pattern looks at what surrounds a match (no anchor, word boundary, lookaround or inline
-        flag) and no match crosses from one text into the next or is empty; otherwise (or on a timeout) those
-        texts are matched one by one."""
+        finds when no pattern looks at what surrounds a match (no anchor, word boundary or inline flag, no
+        lookaround that could see a ``JOIN``) and no match crosses from one text into the next or is empty;
+        otherwise (or on a timeout) those texts are matched one by one."""
         out: list[list[tuple[int, int]]] = []
         for i in range(0, len(texts), JOINED_TEXTS):
             part = texts[i : i + JOINED_TEXTS]
@@ -198,9 +199,7 @@ def _located(
 ) -> dict[int, list[tuple[int, int]]] | None:
     """Every match of each pattern in ``texts`` joined with ``JOIN``, as text number → spans within it, or
     None when one does not lie within one text or (unless ``empty``) is empty."""
-    starts = [0]
-    for text in texts[:-1]:
-        starts.append(starts[-1] + len(text) + len(JOIN))
+    starts = [0, *accumulate(len(text) + len(JOIN) for text in texts[:-1])]
     joined = JOIN.join(texts)
     found: dict[int, list[tuple[int, int]]] = {}
     for pattern in patterns:

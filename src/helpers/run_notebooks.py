@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from PIL import Image
 
-from . import provenance
+from . import memory, provenance
 from .build import BUILD_INFO, build_info, load_corpus, processed_set, read_table
 from .config import (
     BUILD_DIR,
@@ -184,6 +184,7 @@ def execute_many(
                 print(f"  {err}", flush=True)
                 continue
             print(f"  {name}: executed in {seconds:.0f} s", flush=True)
+            memory.release()  # what exporting its outputs freed: glibc would keep it while kernels run
             checkpoint(f"notebook:{Path(name).stem}")
     if len(failures) > 1:
         problems = "; ".join(f"{Path(f.path).name}: {f.problem}" for f in failures)

@@ -117,9 +117,21 @@ def test_dispersion_gries_dp_and_the_paragraph_requirement():
     block = np.where(np.arange(100) < 60, 0, 1)
     block[3], block[60] = 1, 0  # the fourth z sits in paragraph 1 (a filler moves over: still 60/40)
     sentences = tokens[["report_id", "sentence_id"]].assign(block_id=block)
-    spread = keyness.dispersion(tokens, sentences, pd.Series({"r1": "G"})).set_index("term").loc["z"]
     # v = (3/4, 1/4), s = (60/100, 40/100): DP = ½ (|.75 − .6| + |.25 − .4|) = 0.15
+    spread = keyness.dispersion(tokens, sentences, pd.Series({"r1": "G"})).set_index("term").loc["z"]
     assert spread.paragraphs_target == 2 and spread.dp_target == pytest.approx(0.15)
+    # a report outside the groups (a near-duplicate left out) changes nothing, though it uses z too
+    other = tokens.assign(report_id="r2")
+    both = (
+        keyness.dispersion(
+            pd.concat([tokens, other]),
+            pd.concat([sentences, sentences.assign(report_id="r2", block_id=0)]),
+            pd.Series({"r1": "G"}),
+        )
+        .set_index("term")
+        .loc["z"]
+    )
+    assert both.paragraphs_target == 2 and both.dp_target == pytest.approx(0.15)
 
 
 def test_a_term_in_one_paragraph_is_never_distinctive():

@@ -252,15 +252,19 @@ def dispersion(tokens: pd.DataFrame, sentences: pd.DataFrame, groups: pd.Series)
 def _dispersion(c: Coded, group: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`dispersion` as arrays: key (term code × ``n_groups`` + group code, sorted), paragraphs, DP."""
     para, n_para = c.paragraph()
-    para, term, group = para[group >= 0], c.term[group >= 0], group[group >= 0]
-    cell, f = _runs(np.sort(para * len(c.terms) + term))
-    cell_para, cell_term = cell // len(c.terms), cell % len(c.terms)
+    term = c.term
+    if not (used := group >= 0).all():
+        para, term, group = para[used], term[used], group[used]
+    para_size, group_size = np.bincount(para, minlength=n_para), np.bincount(group, minlength=n_groups)
     para_group = np.zeros(n_para, dtype=np.int64)
     para_group[para] = group
-    s = (
-        np.bincount(para, minlength=n_para)[cell_para]
-        / np.bincount(group, minlength=n_groups)[para_group[cell_para]]
-    )
+    para *= len(c.terms)  # in place (one array per token): each token's cell, paragraph × terms + term
+    para += term
+    para.sort()
+    cell, f = _runs(para)
+    del para
+    cell_para, cell_term = cell // len(c.terms), cell % len(c.terms)
+    s = para_size[cell_para] / group_size[para_group[cell_para]]
     cells = pd.DataFrame({"key": cell_term * n_groups + para_group[cell_para], "f": f})
     v = f / cells.groupby("key")["f"].transform("sum").to_numpy()
     out = (

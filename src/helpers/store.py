@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .faults import check_write
-from .io import write_atomic, write_csv
+from .io import csv_chunks, write_atomic, write_csv
 
 _ID = {"report_id": pa.string(), "sentence_id": pa.int64()}
 PARQUET_SCHEMAS = {
@@ -125,8 +125,8 @@ def encode(name: str, frame: pd.DataFrame) -> bytes | pa.Table:
 
 def encode_parts(name: str, frames: list[pd.DataFrame]) -> list[bytes | pa.Table]:
     """:func:`encode` of each of ``frames``, computed for each run of frames with the same columns and types
-    at once (one ``to_csv`` or Arrow conversion per run, then cut into the frames' rows), so every value is
-    written as its own frame alone would write it."""
+    at once (one CSV encoding, :func:`helpers.io.csv_chunks`, or one Arrow conversion per run, then cut into
+    the frames' rows), so every value is written as its own frame alone would write it."""
     schema = PARQUET_SCHEMAS.get(name)
     if schema is None:
         return [rows for run in _runs(frames) for rows in _csv_parts(run)]
@@ -163,10 +163,10 @@ def _csv_parts(run: list[pd.DataFrame]) -> list[bytes]:
     """Each frame of ``run`` as CSV: their rows written once and cut at the line ends, unless a quoted
     value holds a line break (then every frame is written alone)."""
     whole = _concat(run)
-    text = whole.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    text = b"".join(csv_chunks(whole))
     ends = np.flatnonzero(np.frombuffer(text, np.uint8) == ord("\n")) + 1
     if len(ends) != len(whole) + 1:
-        return [frame.to_csv(index=False, lineterminator="\n").encode("utf-8") for frame in run]
+        return [b"".join(csv_chunks(frame)) for frame in run]
     header, cuts = text[: ends[0]], ends[np.cumsum([0, *map(len, run)])]
     return [header + text[start:end] for start, end in pairwise(cuts)]
 

@@ -45,7 +45,7 @@ import tokenize_bench
 from helpers.build import build
 from helpers.io import write_text
 from helpers.manifest import read_manifest
-from helpers.pipeline import usable_cores
+from helpers.parallel import usable_cores
 from helpers.run_notebooks import Folders, execute_many, numbered_notebooks
 
 HERE = Path(__file__).parent

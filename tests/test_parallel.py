@@ -1,9 +1,11 @@
-"""The parallel build: byte-identical outputs whatever ``--jobs`` is (fork and spawn), the usable cores, and
-the first failing report stopping the build with the serial build's one line."""
+"""The parallel build: byte-identical outputs whatever ``--jobs`` is (fork and spawn), the usable cores, the
+workers of a notebook's computations, and the first failing report stopping the build with the serial build's
+one line."""
 
 import contextlib
 import importlib
 import multiprocessing
+import operator
 import os
 import shutil
 import subprocess
@@ -18,8 +20,9 @@ import psutil
 import pytest
 from cli import cli_build
 
-from helpers import pipeline
+from helpers import parallel, pipeline
 from helpers.build import build, build_frames
+from helpers.config import JOBS_ENV
 from helpers.outputs import current
 from helpers.store import write_table
 
@@ -117,8 +120,24 @@ def test_one_chunk_goes_to_a_worker_when_jobs_exceed_one(monkeypatch):
 
 
 def test_usable_cores_follow_the_affinity_mask():
-    cores = pipeline.usable_cores()
-    assert 1 <= cores <= (len(pipeline.os.sched_getaffinity(0)) if sys.platform == "linux" else cores)
+    cores = parallel.usable_cores()
+    assert 1 <= cores <= (len(os.sched_getaffinity(0)) if sys.platform == "linux" else cores)
+
+
+def test_notebook_jobs_come_from_the_runner_else_the_cores(monkeypatch):
+    monkeypatch.setenv(JOBS_ENV, "3")
+    assert parallel.default_jobs() == 3
+    monkeypatch.delenv(JOBS_ENV)
+    assert parallel.default_jobs() == parallel.usable_cores()
+
+
+def test_in_processes_keeps_the_order_computes_in_workers_and_raises_their_error():
+    assert parallel.in_processes(partial(pow, 2), [5, 3, 1, 4], jobs=2) == [32, 8, 2, 16]
+    pids = parallel.in_processes(operator.call, [os.getpid] * 4, jobs=2)
+    assert os.getpid() not in pids and len(set(pids)) <= 2
+    assert parallel.in_processes(operator.call, [os.getpid] * 2, jobs=1) == [os.getpid()] * 2
+    with pytest.raises(ValueError, match="invalid literal"):
+        parallel.in_processes(int, ["1", "x", "3"], jobs=2)
 
 
 def test_first_failing_report_stops_the_pool_with_the_serial_line(six, serial_out, tmp_path, hash_files):

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from helpers import run_notebooks
-from helpers.config import KERNEL_NAME
+from helpers.config import JOBS_ENV, KERNEL_NAME
 from helpers.errors import NotebookFailed
 from helpers.outputs import LOCK, POINTER, current
 from helpers.run_notebooks import Folders, execute, is_fresh, notebook_inputs, run_all
@@ -103,6 +103,13 @@ def test_failing_cell_names_notebook_and_cell_without_ansi(tmp_path):
         execute(nb, out)
     assert "\x1b" not in str(err.value) and "\n" not in str(err.value)
     assert not (out.notebooks / "09_broken.ipynb").exists()
+
+
+def test_the_kernel_gets_the_runners_jobs(tmp_path):
+    nb = _notebook(tmp_path / "09_jobs.ipynb", f"import os\nassert os.environ[{JOBS_ENV!r}] == '3'")
+    out = Folders(tmp_path / "nb", tmp_path / "html", tmp_path / "figures")
+    execute(nb, out, jobs=3)
+    assert (out.notebooks / "09_jobs.ipynb").exists()
 
 
 @pytest.mark.parametrize(

@@ -74,6 +74,19 @@ def test_tables_read_back_by_column_with_their_types(parts, tmp_path):
     assert frame.is_stopword.dtype == bool and frame.token.iloc[3] == "词3"
 
 
+def test_tables_read_column_by_column_equal_pandas_reading_them_whole(parts, tmp_path, monkeypatch):
+    """Several row groups (each with its own dictionary of words), columns in another order than the file's,
+    and every column: the frame pandas gives for the whole file, categories sorted."""
+    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 7)
+    path = store.write_table(pd.concat(parts[::-1], ignore_index=True), tmp_path, "tokens")
+    for columns in (["is_stopword", "token", "report_id"], None):
+        whole = pd.read_parquet(path, columns=columns)
+        sort = {
+            c: pd.CategoricalDtype(sorted(set(whole[c]))) for c in store.CATEGORICAL["tokens"] if c in whole
+        }
+        pd.testing.assert_frame_equal(store.read_table(path, columns=columns), whole.astype(sort))
+
+
 def test_a_table_with_other_columns_is_refused(tmp_path):
     with pytest.raises(ValueError, match="expected"):
         store.write_table(_tokens("a", 3).drop(columns="pos"), tmp_path, "tokens")

@@ -88,9 +88,9 @@ def test_the_same_seed_gives_identical_output_and_choose_k_marks_one(synthetic):
     assert a.theta.tobytes() == b.theta.tobytes()
     assert topic_terms(a).to_csv() == topic_terms(b).to_csv()
     assert prevalence(a).to_csv() == prevalence(b).to_csv()
-    grid = choose_k(docs, k_grid=(2, 3), iterations=200)
-    assert grid.equals(choose_k(docs, k_grid=(2, 3), iterations=200))
-    assert grid["chosen"].sum() == 1 and list(grid["k"]) == [2, 3]
+    grid = choose_k(docs, k_grid=(4, 2, 3), iterations=200, jobs=1)
+    assert grid.equals(choose_k(docs, k_grid=(2, 3, 4), iterations=200, jobs=2))  # fitted in two processes
+    assert grid["chosen"].sum() == 1 and list(grid["k"]) == [2, 3, 4]
 
 
 def test_frex_ranks_exclusive_terms_first():

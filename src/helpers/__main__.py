@@ -139,7 +139,7 @@ def _run(args: argparse.Namespace) -> int:
         )
         print(f"{'built' if built else 'up to date:'} {args.out}")
     else:
-        from .pipeline import usable_cores
+        from .parallel import usable_cores
         from .run_notebooks import run_all
 
         processed, figures, build_dir = output_dirs(args.out)

@@ -57,8 +57,6 @@ threads (SciPy's sparse products and NumPy's sorts run without the interpreter l
 order: the tables are the same whatever ``jobs`` is.
 """
 
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from itertools import pairwise
 
@@ -69,6 +67,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 from .config import SEED
 from .keyness import coded
+from .parallel import in_threads
 
 Frames = dict[str, pd.DataFrame]
 N_PERMUTATIONS = 20
@@ -228,14 +227,6 @@ def _best_of_all(
     rows, cols = top_k(sim, k)
     rank = np.arange(len(rows)) - np.searchsorted(rows, rows) + 1
     return chunk[rows], np.full(len(rows), r), rank, targets[cols], sim[rows, cols]
-
-
-def in_threads(function: Callable, items: Iterable, jobs: int) -> list:
-    """``[function(item) for item in items]``, computed by ``jobs`` threads (1: in this one)."""
-    if jobs <= 1:
-        return [function(item) for item in items]
-    with ThreadPoolExecutor(jobs) as pool:
-        return list(pool.map(function, items))
 
 
 def postings(

@@ -287,7 +287,7 @@ def build(
     """
     out = Path(out)
     stamp = input_hash(Path(manifest), codebook, segmenter)
-    from .pipeline import usable_cores
+    from .parallel import usable_cores
 
     jobs = usable_cores() if jobs is None else jobs
     with processed_set(out).locked(lock_timeout) as outputs:
@@ -389,4 +389,6 @@ def _read_tables(folder: Path, tables: Iterable[str] | Mapping[str, list[str] | 
             folder, f"no table {missing[0]!r} here", "rebuild it with this version: `python -m helpers build`"
         )
     text = {"reports": info["group_columns"]}
-    return {name: read_table(files[name], text.get(name, ()), columns) for name, columns in wanted.items()}
+    frames = {name: read_table(files[name], text.get(name, ()), columns) for name, columns in wanted.items()}
+    memory.release()  # what decoding them used: a notebook's kernel holds its tables to the end
+    return frames

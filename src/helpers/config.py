@@ -29,6 +29,7 @@ THEME_LABELS = VALIDATION_DIR / "theme_labels.csv"
 
 KERNEL_NAME = "two-new-party-building"
 PROCESSED_ENV, FIGURES_ENV = "HELPERS_PROCESSED", "HELPERS_FIGURES"
+JOBS_ENV = "HELPERS_JOBS"  # the workers a notebook's computations use (helpers.parallel)
 RUN_NOTE_ENV = "HELPERS_RUN_NOTE"  # a parameterised run's footnote for its figures (helpers.runs)
 SEED = 20241111
 

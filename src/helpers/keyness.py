@@ -89,12 +89,12 @@ def coded(tokens: pd.DataFrame, sentences: pd.DataFrame) -> Coded:
     report, reports = report.astype(np.int32), pd.Index(reports).astype(str)
     term, terms = sorted_codes(ct["token"])
     term = term.astype(np.int32)
-    sentence = pd.Index(_sentence_key(reports.get_indexer(sentences["report_id"]), sentences["sentence_id"]))
+    sentence = pd.Index(sentence_key(reports.get_indexer(sentences["report_id"]), sentences["sentence_id"]))
     block_of, sentence_id = sentences["block_id"].to_numpy(np.int64), ct["sentence_id"].to_numpy(np.int64)
     block = np.empty(len(ct), np.int32)
     for i in range(0, len(ct), CHUNK_TOKENS):  # the keys of a chunk at a time: memory stays bounded
         at = slice(i, i + CHUNK_TOKENS)
-        row = sentence.get_indexer(_sentence_key(report[at], sentence_id[at]))
+        row = sentence.get_indexer(sentence_key(report[at], sentence_id[at]))
         block[at] = np.where(row >= 0, block_of[row], -1)
     return Coded(report, term, block, reports, terms.rename("term"))
 
@@ -109,7 +109,8 @@ def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return rank[codes], uniques[order]
 
 
-def _sentence_key(report: np.ndarray, sentence_id: pd.Series | np.ndarray) -> np.ndarray:
+def sentence_key(report: np.ndarray, sentence_id: pd.Series | np.ndarray) -> np.ndarray:
+    """One int64 per sentence from its report's integer code and its ``sentence_id`` (each below 2³²)."""
     return report.astype(np.int64) << 32 | np.asarray(sentence_id, np.int64)
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import sparse
 
 from .io import write_atomic, write_csv
-from .keyness import sorted_codes
+from .keyness import sentence_key, sorted_codes
 
 N_TERMS = 120
 N_EDGES = 60
@@ -64,7 +64,7 @@ def distinctive_groups(keyness: pd.DataFrame) -> pd.DataFrame:
 def incidence(tokens: pd.DataFrame) -> tuple[sparse.csr_array, pd.Index, np.ndarray]:
     """Sentences × terms 0/1 sparse matrix of content tokens, the terms (sorted) and term occurrences."""
     ct = tokens.loc[~tokens["is_stopword"].astype(bool)]
-    sentence = pd.MultiIndex.from_frame(ct[["report_id", "sentence_id"]]).factorize()[0]
+    sentence = pd.factorize(sentence_key(pd.factorize(ct["report_id"])[0], ct["sentence_id"]))[0]
     term, terms = sorted_codes(ct["token"])
     ones = np.ones(len(ct), dtype=np.int32)
     counts = sparse.csr_array(

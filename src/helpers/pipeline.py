@@ -16,7 +16,6 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from pathlib import Path
 
 import pandas as pd
 from threadpoolctl import ThreadpoolController
@@ -28,24 +27,6 @@ Frames = dict[str, pd.DataFrame]
 Stage = Callable[[Frames, dict], Frames]
 CHUNK_REPORTS = 32  # reports sent to a worker at once: fewer round trips and encodings, results in order
 AHEAD = 2  # chunks per worker submitted beyond the one being consumed
-
-
-def usable_cores() -> int:
-    """The cores this process may use: the affinity mask (``os.sched_getaffinity``; Python 3.13's
-    ``os.process_cpu_count``) capped by a Linux cgroup v2 CPU quota (``cpu.max``), not the host's count."""
-    if hasattr(os, "process_cpu_count"):
-        cores = os.process_cpu_count()
-    elif hasattr(os, "sched_getaffinity"):
-        cores = len(os.sched_getaffinity(0))
-    else:
-        cores = os.cpu_count()
-    try:
-        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()
-        if quota != "max":
-            cores = min(cores or 1, max(1, int(quota) // int(period)))
-    except (OSError, ValueError):
-        pass
-    return max(1, cores or 1)
 
 
 def report_stages() -> list[Stage]:

@@ -28,6 +28,7 @@ from .config import (
     BUILD_DIR,
     FIGURES_DIR,
     FIGURES_ENV,
+    JOBS_ENV,
     KERNEL_NAME,
     NOTEBOOKS_DIR,
     PROCESSED_DIR,
@@ -110,10 +111,12 @@ def execute(
     inputs: str = "",
     cwd: Path | None = None,
     processed: Path = PROCESSED_DIR,
+    jobs: int | None = None,
 ) -> tuple[str, float, dict]:
     """Run one notebook on the data in ``processed``, writing its executed copy, HTML and figures into
     ``folders``; return its name, the seconds taken and its record. The kernel starts in ``cwd``
-    (default: the notebook's folder, as in JupyterLab). Raises ``NotebookFailed`` (notebook, cell
+    (default: the notebook's folder, as in JupyterLab); its computations use ``jobs`` workers (default:
+    :func:`helpers.parallel.default_jobs`). Raises ``NotebookFailed`` (notebook, cell
     number, last error line; no ANSI codes)."""
     import nbformat
     from nbclient import NotebookClient
@@ -136,6 +139,8 @@ def execute(
         FIGURES_ENV: str(folders.figures.resolve()),
         PROCESSED_ENV: str(Path(processed).resolve()),
     }
+    if jobs:
+        env[JOBS_ENV] = str(jobs)
     try:
         client.execute(stderr=subprocess.DEVNULL, env=env)  # the kernel only logs start-up notices there
     except CellExecutionError as err:
@@ -175,7 +180,7 @@ def execute_many(
     """
     records, failures = {}, []
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(execute, nb, folders, h, None, processed) for nb, h in notebooks.items()]
+        futures = [pool.submit(execute, nb, folders, h, None, processed, jobs) for nb, h in notebooks.items()]
         for future in futures:
             try:
                 name, seconds, records[name] = future.result()

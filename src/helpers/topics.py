@@ -32,6 +32,7 @@ corpus order): the model, the choice of k and the prevalences are estimated on t
 
 import zlib
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,7 @@ from scipy import stats
 from .config import SEED
 from .inference import PARAGRAPHS, REPORTS, percentile_interval, ratio_replicates
 from .manifest import MISSING
+from .parallel import default_jobs, in_processes
 
 K_GRID = (3, 4, 5, 6, 8)
 MIN_COUNT = 3
@@ -120,28 +122,37 @@ def choose_k(
     seed: int = SEED,
     iterations: int = ITERATIONS,
     heldout_share: float = HELDOUT_SHARE,
+    jobs: int | None = None,
 ) -> pd.DataFrame:
     """One row per k: ``k``, ``coherence`` (UMass, mean over topics), ``heldout_ll`` (per word),
     ``rank_coherence``, ``rank_heldout`` (1 = best), ``chosen`` (True for one row). Rule in the module
-    docstring. Raises ValueError when there are fewer than 2 documents to hold out from."""
+    docstring. The grid's models are fitted side by side in ``jobs`` processes (default:
+    :func:`helpers.parallel.default_jobs`), each seeded and single-threaded, so the table is the same
+    whatever ``jobs`` is. Raises ValueError when there are fewer than 2 documents to hold out from."""
     if len(docs) < 2:
         raise ValueError("a topic model needs at least 2 sentences with enough terms")
     held = _heldout(docs, heldout_share, seed)
-    rows = []
-    for k in sorted(set(k_grid)):
-        model = fit_dmr(docs[~held], k, seed, iterations)
-        coherence = tp.coherence.Coherence(model, coherence="u_mass", top_n=TOP_N).get_score()
-        pairs = zip(docs["words"][held], docs["group"][held], strict=True)
-        test = [model.make_doc(list(w), metadata=g) for w, g in pairs]
-        _, ll = model.infer(test, iterations=INFER_ITERATIONS, workers=1, parallel=tp.ParallelScheme.NONE)
-        n_words = sum(len(d.words) for d in test)
-        rows.append({"k": k, "coherence": coherence, "heldout_ll": float(np.sum(ll)) / max(n_words, 1)})
-    table = pd.DataFrame(rows)
+    score = partial(
+        _score_k, docs.loc[~held, ["words", "group"]], docs.loc[held, ["words", "group"]], seed, iterations
+    )
+    grid = sorted(set(k_grid), reverse=True)  # the largest k, the longest fit, starts first
+    rows = in_processes(score, grid, default_jobs() if jobs is None else jobs)
+    table = pd.DataFrame(rows[::-1])
     table["rank_coherence"] = table["coherence"].rank(ascending=False, method="min").astype(int)
     table["rank_heldout"] = table["heldout_ll"].rank(ascending=False, method="min").astype(int)
     best = (table["rank_coherence"] + table["rank_heldout"]).to_numpy()
     table["chosen"] = np.arange(len(table)) == int(np.argmin(best))  # first minimum = smallest k
     return table.round(6)
+
+
+def _score_k(train: pd.DataFrame, test: pd.DataFrame, seed: int, iterations: int, k: int) -> dict:
+    """One row of :func:`choose_k`: a model of ``train`` with ``k`` topics, scored on itself and ``test``."""
+    model = fit_dmr(train, k, seed, iterations)
+    coherence = tp.coherence.Coherence(model, coherence="u_mass", top_n=TOP_N).get_score()
+    held = [model.make_doc(list(w), metadata=g) for w, g in zip(test["words"], test["group"], strict=True)]
+    _, ll = model.infer(held, iterations=INFER_ITERATIONS, workers=1, parallel=tp.ParallelScheme.NONE)
+    n_words = sum(len(d.words) for d in held)
+    return {"k": k, "coherence": coherence, "heldout_ll": float(np.sum(ll)) / max(n_words, 1)}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linear_sum_assignment
 
+import helpers.topics as topic_model
 from helpers.inference import REPORTS
 from helpers.topics import (
     choose_k,
@@ -81,13 +82,29 @@ def test_known_topics_and_the_sign_of_their_group_difference_are_recovered(synth
     assert ((table["lo"] <= table["prevalence"]) & (table["prevalence"] <= table["hi"])).all()
 
 
-def test_the_same_seed_gives_identical_output_and_choose_k_marks_one(synthetic):
+def test_a_small_grid_is_fitted_in_this_process(synthetic, monkeypatch):
+    tokens, sentences, groups = synthetic
+    docs = topic_documents(tokens, sentences, groups)
+    used = []
+    monkeypatch.setattr(
+        topic_model, "in_processes", lambda f, items, jobs: used.append(jobs) or list(map(f, items))
+    )
+    choose_k(docs, k_grid=(2, 3), iterations=20, jobs=2)
+    monkeypatch.setattr(topic_model, "PARALLEL_FROM", 1)
+    choose_k(docs, k_grid=(2, 3), iterations=20, jobs=2)
+    assert used == [1, 2]
+
+
+def test_the_same_seed_gives_identical_output_and_choose_k_marks_one(synthetic, monkeypatch):
     tokens, sentences, groups = synthetic
     docs = topic_documents(tokens, sentences, groups)
     a, b = fit_topics(docs, K, seed=11), fit_topics(docs, K, seed=11)
     assert a.theta.tobytes() == b.theta.tobytes()
     assert topic_terms(a).to_csv() == topic_terms(b).to_csv()
     assert prevalence(a).to_csv() == prevalence(b).to_csv()
+    monkeypatch.setattr(
+        topic_model, "PARALLEL_FROM", 0
+    )  # a corpus this small would be fitted in this process
     grid = choose_k(docs, k_grid=(4, 2, 3), iterations=200, jobs=1)
     assert grid.equals(choose_k(docs, k_grid=(2, 3, 4), iterations=200, jobs=2))  # fitted in two processes
     assert grid["chosen"].sum() == 1 and list(grid["k"]) == [2, 3, 4]

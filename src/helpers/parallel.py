@@ -48,7 +48,9 @@ def in_processes(function: Callable, items: Iterable, jobs: int) -> list:
     """``[function(item) for item in items]``, computed by up to ``jobs`` worker processes (1, or a single
     item: in this one). The workers are started with ``spawn`` on every platform (a Jupyter kernel runs
     threads, which ``fork`` would copy in an undefined state), so ``function`` and the items must pickle: a
-    module-level function or a ``functools.partial`` of one. An exception in a worker is raised here."""
+    module-level function or a ``functools.partial`` of one, and a script that calls this (directly or through
+    :func:`helpers.topics.choose_k`) needs the usual ``if __name__ == "__main__":`` guard, since each worker
+    imports the script's main module (notebooks need nothing). An exception in a worker is raised here."""
     items = list(items)
     if jobs <= 1 or len(items) <= 1:
         return [function(item) for item in items]

@@ -53,6 +53,7 @@ ITERATIONS = 500
 INFER_ITERATIONS = 100
 TOP_N = 10
 FREX_WEIGHT = 0.5
+PARALLEL_FROM = 5_000_000  # term occurrences × iterations from which the k grid repays starting processes
 N_BOOT = 2_000
 COVER_MIN = 0.5
 
@@ -127,8 +128,10 @@ def choose_k(
     """One row per k: ``k``, ``coherence`` (UMass, mean over topics), ``heldout_ll`` (per word),
     ``rank_coherence``, ``rank_heldout`` (1 = best), ``chosen`` (True for one row). Rule in the module
     docstring. The grid's models are fitted side by side in ``jobs`` processes (default:
-    :func:`helpers.parallel.default_jobs`), each seeded and single-threaded, so the table is the same
-    whatever ``jobs`` is. Raises ValueError when there are fewer than 2 documents to hold out from."""
+    :func:`helpers.parallel.default_jobs`) when the documents' term occurrences × ``iterations`` reach
+    ``PARALLEL_FROM`` (below, starting the processes costs more than the fits: on the seeds 1.6 s in one
+    process, 6–8 s in two), each fit seeded and single-threaded, so the table is the same whatever ``jobs``
+    is. Raises ValueError when there are fewer than 2 documents to hold out from."""
     if len(docs) < 2:
         raise ValueError("a topic model needs at least 2 sentences with enough terms")
     held = _heldout(docs, heldout_share, seed)
@@ -136,7 +139,8 @@ def choose_k(
         _score_k, docs.loc[~held, ["words", "group"]], docs.loc[held, ["words", "group"]], seed, iterations
     )
     grid = sorted(set(k_grid), reverse=True)  # the largest k, the longest fit, starts first
-    rows = in_processes(score, grid, default_jobs() if jobs is None else jobs)
+    large = docs["words"].map(len).sum() * iterations >= PARALLEL_FROM
+    rows = in_processes(score, grid, (default_jobs() if jobs is None else jobs) if large else 1)
     table = pd.DataFrame(rows[::-1])
     table["rank_coherence"] = table["coherence"].rank(ascending=False, method="min").astype(int)
     table["rank_heldout"] = table["heldout_ll"].rank(ascending=False, method="min").astype(int)

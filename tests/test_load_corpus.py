@@ -70,8 +70,8 @@ RESULTS = {  # everything the notebooks compute from the large tables
         first_sentences(t["tokens"], ids) for ids in (g.index, g.index[::-1])
     ),
     "kwic by group": lambda t, g: kwic_by_group("党建", g, t["tokens"], window=6, rows=3),
-    "report similarity": lambda t, g: similarity.report_similarity(t["tokens"], g)[0],
-    "group similarity": lambda t, g: similarity.similarity_matrix(t["tokens"], g),
+    "report similarity": lambda t, g: similarity.report_similarity(t["frequencies"], g)[0],
+    "group similarity": lambda t, g: similarity.similarity_matrix(t["frequencies"], g),
     "topic documents, sampled": lambda t, g: topics.topic_documents(
         t["tokens"], t["sentences"], g, max_docs=40
     ),

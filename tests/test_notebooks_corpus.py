@@ -139,7 +139,7 @@ def _figures(tables, processed):
     rates = theme_rates.group_rates(par, counted, theme_ids, n_boot=50)
     diff = theme_rates.group_difference(par, counted, *pair, theme_ids, n_boot=50)
     verdicts = summary.theme_verdicts(diff, labels)
-    matrix, unit = similarity.report_similarity(tokens, groups)
+    matrix, unit = similarity.report_similarity(tables["frequencies"], groups)
     quotes = tables["quotes"]
     a, b = (groups.index[groups == g][0] for g in pair)
     yield "01_reports", plots.overview.plot_reports(reports, groups, colors)

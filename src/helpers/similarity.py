@@ -1,7 +1,7 @@
 """How alike whole reports are in vocabulary, and an order that puts similar reports side by side.
 
 Each unit (a report, or a group of reports pooled) is a TF-IDF vector of its content-term counts
-(``tokens.csv`` without stopwords): sublinear tf (1 + log tf), smoothed idf ln((1 + n) / (1 + df)) + 1, L2
+(``frequencies.csv``): sublinear tf (1 + log tf), smoothed idf ln((1 + n) / (1 + df)) + 1, L2
 normalisation (scikit-learn ``TfidfTransformer``, as :mod:`helpers.align` does for paragraphs). Similarity is
 the cosine of two vectors (0–1). The order is the leaf order of average-linkage (UPGMA) hierarchical
 clustering on the distance 1 − cosine (``scipy.cluster.hierarchy.linkage``), with optimal leaf ordering so
@@ -21,24 +21,23 @@ from sklearn.feature_extraction.text import TfidfTransformer
 MAX_REPORTS = 2000
 
 
-def similarity_matrix(tokens: pd.DataFrame, units: pd.Series) -> pd.DataFrame:
+def similarity_matrix(frequencies: pd.DataFrame, units: pd.Series) -> pd.DataFrame:
     """Cosine similarity of the content vocabulary of every pair of units; a square DataFrame indexed both
     ways by unit, in the order of first appearance in ``units`` (report_id → unit: the report itself, or
-    its group to pool a group's reports). Reports not in ``units`` are left out. The unit × term counts
-    are counted from integer codes (the categoricals' own when ``tokens`` has them): no list of words."""
+    its group to pool a group's reports). Reports not in ``units`` are left out. ``frequencies``: the
+    report × term counts of content tokens (``frequencies.csv``: ``report_id``, ``term``, ``count``),
+    so the token table is never read; a unit's counts are the sum of its reports'."""
     names = list(dict.fromkeys(units))
-    report = tokens["report_id"].astype("category")
+    report = frequencies["report_id"].astype("category")
     unit_of = pd.Index(names).get_indexer(report.cat.categories.map(units)).astype(np.int32)
     unit = unit_of[report.cat.codes.to_numpy()]
-    words = tokens["token"].astype("category")
+    words = frequencies["term"].astype("category")
     terms = words.cat.categories.astype(str)
-    rank = np.argsort(np.argsort(terms.to_numpy(dtype=object), kind="stable"))  # columns in term order
-    keep = (unit >= 0) & ~tokens["is_stopword"].astype(bool).to_numpy()
-    cell, count = np.unique(
-        unit[keep].astype(np.int64) * len(terms) + rank[words.cat.codes.to_numpy()[keep]], return_counts=True
-    )
-    counts = sparse.csr_matrix(
-        (count, (cell // len(terms), cell % len(terms))), shape=(len(names), len(terms))
+    rank = np.argsort(np.argsort(terms.to_numpy(dtype=object), kind="stable")).astype(np.int32)  # term order
+    keep = unit >= 0
+    counts = sparse.csr_matrix(  # duplicate (unit, term) cells, a group's reports, are summed
+        (frequencies["count"].to_numpy()[keep], (unit[keep], rank[words.cat.codes.to_numpy()[keep]])),
+        shape=(len(names), len(terms)),
     )
     x = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
     sim = (x @ x.T).toarray().clip(0, 1).round(6)
@@ -56,14 +55,14 @@ def cluster_order(matrix: pd.DataFrame) -> list[str]:
     return [matrix.index[i] for i in hierarchy.leaves_list(tree)]
 
 
-def report_similarity(tokens: pd.DataFrame, groups: pd.Series) -> tuple[pd.DataFrame, str]:
+def report_similarity(frequencies: pd.DataFrame, groups: pd.Series) -> tuple[pd.DataFrame, str]:
     """The similarity matrix over reports, or over groups beyond ``MAX_REPORTS`` reports, rows and
-    columns in cluster order; with the unit it is over (``"report"`` or ``"group"``). ``groups``:
-    report_id → group."""
+    columns in cluster order; with the unit it is over (``"report"`` or ``"group"``). ``frequencies``: as
+    :func:`similarity_matrix`; ``groups``: report_id → group."""
     if len(groups) <= MAX_REPORTS:
-        matrix, unit = similarity_matrix(tokens, pd.Series(groups.index, index=groups.index)), "report"
+        matrix, unit = similarity_matrix(frequencies, pd.Series(groups.index, index=groups.index)), "report"
     else:
-        matrix, unit = similarity_matrix(tokens, groups), "group"
+        matrix, unit = similarity_matrix(frequencies, groups), "group"
     order = cluster_order(matrix)
     return matrix.loc[order, order], unit
 

@@ -22,6 +22,7 @@ from . import inference
 from .codebook import Theme, load_codebook
 from .config import SEED, THEME_LABELS
 from .errors import InputError
+from .keyness import CHUNK_TOKENS, sentence_key
 from .textio import read_csv
 from .themes import coded_matrix
 
@@ -148,35 +149,59 @@ def disagreements(
     return out[["theme", "kind", "report_id", "sentence_id", "matched_terms", "text"]].reset_index(drop=True)
 
 
+def _sentence_keys(report_id: pd.Categorical, sentence_id: np.ndarray, reports: pd.Index) -> np.ndarray:
+    """One int64 per sentence (:func:`keyness.sentence_key`), reports coded by their place in ``reports``
+    (negative, so matching nothing, for a report not in it) — looked up once per distinct report."""
+    code = reports.get_indexer(report_id.categories.astype(str))[report_id.codes]
+    return sentence_key(code, sentence_id)
+
+
+def _keys(frame: pd.DataFrame, reports: pd.Index) -> np.ndarray:
+    """:func:`_sentence_keys` of every row of ``frame`` (``report_id``, ``sentence_id``)."""
+    return _sentence_keys(pd.Categorical(frame["report_id"]), frame["sentence_id"].to_numpy(), reports)
+
+
 def uncoded_sentences(sentences: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
     """The sentences no theme coded (``report_id``, ``sentence_id``, ``sentence_key``, ``text``), in corpus
     order: where to look for phrasing the rules miss."""
-    hit = pd.MultiIndex.from_frame(coded[["report_id", "sentence_id"]])
-    at = pd.MultiIndex.from_frame(sentences[["report_id", "sentence_id"]])
+    reports = pd.Index(sentences["report_id"].unique()).astype(str)
+    hit = np.isin(_keys(sentences, reports), _keys(coded, reports))
     columns = ["report_id", "sentence_id", "sentence_key", "text"]
-    return sentences.loc[~at.isin(hit), columns].reset_index(drop=True)
+    return sentences.loc[~hit, columns].reset_index(drop=True)
 
 
 def uncoded_terms(uncoded: pd.DataFrame, tokens: pd.DataFrame, top_n: int = 20) -> pd.DataFrame:
     """The most frequent content terms (``is_stopword`` False in ``tokens``) of the ``uncoded`` sentences:
     ``term``, ``n_sentences`` (uncoded sentences containing it), ``count`` (occurrences), ``example`` (the
-    first such sentence). Sorted by ``n_sentences``, then ``count`` (descending), then term; at most
-    ``top_n`` rows."""
-    content = tokens.loc[~tokens.is_stopword.astype(bool), ["report_id", "sentence_id", "token"]]
-    rows = uncoded[["report_id", "sentence_id"]].assign(row=np.arange(len(uncoded)))
-    found = content.merge(rows, on=["report_id", "sentence_id"])
-    found = found.assign(token=found.token.astype(str))
+    first such sentence in token order). Sorted by ``n_sentences``, then ``count`` (descending), then term;
+    at most ``top_n`` rows. Counted on integer codes (sentence keys, the tokens' categorical codes), so a
+    corpus of millions of tokens needs no merge or string per token."""
+    columns = ["term", "n_sentences", "count", "example"]
+    reports = pd.Index(uncoded["report_id"].unique()).astype(str)
+    sentence = pd.Index(_keys(uncoded, reports))
+    report, sentence_id = pd.Categorical(tokens["report_id"]), tokens["sentence_id"].to_numpy()
+    words = tokens["token"].astype("category")
+    content = ~tokens["is_stopword"].astype(bool).to_numpy()
+    codes, rows = [], []
+    for start in range(0, len(tokens), CHUNK_TOKENS):  # a chunk at a time: memory stays bounded
+        at = start + np.flatnonzero(content[start : start + CHUNK_TOKENS])
+        row = sentence.get_indexer(_sentence_keys(report[at], sentence_id[at], reports))  # -1: coded
+        codes.append(words.cat.codes.to_numpy()[at[row >= 0]].astype(np.int64))
+        rows.append(row[row >= 0])
+    code, row = np.concatenate([np.empty(0, np.int64), *codes]), np.concatenate([np.empty(0, np.intp), *rows])
+    if not len(code):
+        return pd.DataFrame(columns=columns)
+    used, first = np.unique(code, return_index=True)
+    in_sentence = np.unique(code * len(uncoded) + row) // len(uncoded)
     out = pd.DataFrame(
         {
-            "n_sentences": found.drop_duplicates(["token", "row"]).groupby("token").size(),
-            "count": found.groupby("token").size(),
-            "example": found.groupby("token").row.first().map(uncoded.text.reset_index(drop=True)),
+            "term": words.cat.categories.astype(str)[used],
+            "n_sentences": np.bincount(in_sentence)[used],
+            "count": np.bincount(code)[used],
+            "example": uncoded["text"].to_numpy()[row[first]],
         }
-    ).rename_axis("term")
-    columns = ["term", "n_sentences", "count", "example"]
-    if out.empty:
-        return pd.DataFrame(columns=columns)
-    out = out.reset_index().sort_values(["n_sentences", "count", "term"], ascending=[False, False, True])
+    )
+    out = out.sort_values(["n_sentences", "count", "term"], ascending=[False, False, True])
     return out[columns].head(top_n).reset_index(drop=True)
 
 

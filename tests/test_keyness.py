@@ -7,7 +7,7 @@ from scipy.stats import chi2_contingency, fisher_exact
 from statsmodels.stats.multitest import multipletests
 
 from helpers import keyness, load_corpus
-from helpers.groups import report_groups
+from helpers.groups import counted_groups, report_groups
 
 ZJ, JS = "zhejiang_yongkang_2024", "jiangsu_suzhou_2023"
 YI = [12, 2, 30, 0, 50]
@@ -172,6 +172,14 @@ def test_keyness_csv_sorted_and_consistent_with_tokens(corpus):
         assert group["count_target"].tolist() == [per_group[(target, t)] for t in group["term"]]
         assert (group["count_target"] + group["count_reference"] >= keyness.MIN_COUNT).all()
     assert np.isfinite(table.select_dtypes("number")).all().all()
+
+
+def test_keyness_csv_read_back_is_the_table_the_notebooks_would_compute(corpus):
+    """Notebooks 05 and 07 read keyness.csv instead of computing the region test again: exactly equal."""
+    counted = counted_groups(corpus["reports"], corpus["near_duplicates"], "region")
+    computed = keyness.keyness_table(corpus["tokens"], corpus["sentences"], counted)
+    text = dict.fromkeys(["group", "term", "test"], str)
+    pd.testing.assert_frame_equal(corpus["keyness"].astype(text), computed.astype(text), check_exact=True)
 
 
 def test_terms_found_by_reading_the_texts(corpus):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from helpers.keyness import keyness_table
-from helpers.network import cooccurrence_network, distinctive_groups, write_network
+from helpers.network import cooccurrence_network, distinctive_groups, incidence, write_network
 from helpers.segment import tokens_table
 
 PARTY = ["党员", "支部", "书记", "组织"]
@@ -73,3 +73,20 @@ def test_graphml_and_csv_exports_round_trip(composed, tmp_path):
     } == {2}
     pd.testing.assert_frame_equal(pd.read_csv(edges_csv), net.edges, check_dtype=False)
     assert len(pd.read_csv(nodes_csv)) == 8
+
+
+def test_incidence_counts_a_term_once_per_sentence_and_every_occurrence_apart():
+    tokens = pd.DataFrame(
+        {  # sentences in order of first appearance: (b, 0), (a, 0), (a, 1); 的 is a stopword
+            "report_id": ["b", "b", "b", "a", "a", "a", "a"],
+            "sentence_id": [0, 0, 0, 0, 0, 1, 1],
+            "token": ["数据", "数据", "的", "党员", "数据", "的", "党员"],
+            "is_stopword": [False, False, True, False, False, True, False],
+        }
+    )
+    x, terms, occurrences = incidence(tokens)
+    assert list(terms) == sorted(["党员", "数据"])
+    assert x.toarray().tolist() == [[0, 1], [1, 1], [1, 0]]  # 数据 twice in (b, 0): one cell of 1
+    assert occurrences.tolist() == [2, 3]
+    x, terms, occurrences = incidence(tokens[tokens.is_stopword])
+    assert x.shape == (0, 0) and len(terms) == 0 and len(occurrences) == 0

@@ -25,7 +25,8 @@ def frequencies() -> pd.DataFrame:
         for token in sentence
     ]
     tokens = pd.DataFrame(rows, columns=["report_id", "sentence_id", "token", "is_stopword"])
-    sentences = tokens[["report_id", "sentence_id"]].drop_duplicates().assign(block_id=lambda f: f.sentence_id)
+    sentences = tokens[["report_id", "sentence_id"]].drop_duplicates()
+    sentences["block_id"] = sentences["sentence_id"]  # one sentence per paragraph
     return keyness.frequency_table(tokens, sentences)
 
 

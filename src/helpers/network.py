@@ -62,16 +62,29 @@ def distinctive_groups(keyness: pd.DataFrame) -> pd.DataFrame:
 
 
 def incidence(tokens: pd.DataFrame) -> tuple[sparse.csr_array, pd.Index, np.ndarray]:
-    """Sentences × terms 0/1 sparse matrix of content tokens, the terms (sorted) and term occurrences."""
-    ct = tokens.loc[~tokens["is_stopword"].astype(bool)]
-    sentence = pd.factorize(sentence_key(pd.factorize(ct["report_id"])[0], ct["sentence_id"]))[0]
-    term, terms = sorted_codes(ct["token"])
-    ones = np.ones(len(ct), dtype=np.int32)
+    """Sentences × terms 0/1 sparse matrix of content tokens, the terms (sorted) and term occurrences.
+
+    Sentences are numbered in order of first appearance. Built from integer codes of the content rows
+    only — one sorted array of (sentence, term) cells gives the matrix's rows, columns and the counts, so
+    neither a copy of the token table nor a COO matrix is made."""
+    content = np.flatnonzero(~tokens["is_stopword"].astype(bool).to_numpy())
+    report = pd.Categorical(tokens["report_id"]).codes[content]
+    sentence = pd.factorize(sentence_key(report, tokens["sentence_id"].to_numpy()[content]))[0]
+    del report
+    term, terms = sorted_codes(tokens["token"].iloc[content])
+    occurrences = np.bincount(term, minlength=len(terms))
+    n_sentences = int(sentence.max()) + 1 if len(content) else 0
+    sentence *= len(terms)  # in place: each token's cell, sentence × terms + term
+    sentence += term
+    del term
+    sentence.sort()  # in place, then the distinct cells: a term counts once per sentence
+    cell = sentence[np.diff(sentence, prepend=-1) != 0]
+    del sentence
+    indptr = np.searchsorted(cell, np.arange(n_sentences + 1) * len(terms))
     counts = sparse.csr_array(
-        (ones, (sentence, term)), shape=(sentence.max() + 1 if len(ct) else 0, len(terms))
+        (np.ones(len(cell), np.int32), (cell % len(terms)).astype(np.int32), indptr),
+        shape=(n_sentences, len(terms)),
     )
-    occurrences = np.asarray(counts.sum(axis=0)).ravel()
-    counts.data[:] = 1  # duplicates were summed: a term counts once per sentence
     return counts, pd.Index(terms), occurrences
 
 

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import warnings
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from helpers import groups
@@ -62,6 +64,16 @@ def test_extra_columns_are_text_docvars_and_empty_values_form_the_missing_group(
     assert groups.group_order(by_year) == ["2024", "2023"]  # order of first appearance, not sorted
     with pytest.raises(ValueError, match=r"no column 'province'.*year"):
         groups.report_groups(reports, "province")
+
+
+def test_group_column_gives_each_row_its_group_as_a_categorical_in_group_order():
+    by_report = pd.Series({"r1": "South", "r2": "North", "r3": "South"}, name="region")
+    rows = pd.Series(["r2", "r3", "elsewhere", "r1", None], index=[10, 11, 12, 13, 14])
+    for report_id in (rows, rows.astype("category")):  # text or categorical, as load_corpus reads it
+        column = groups.group_column(report_id, by_report)
+        assert list(column.cat.categories) == ["South", "North"]  # order of the groups, not sorted
+        assert column.index.tolist() == [10, 11, 12, 13, 14]
+        assert column.astype(object).tolist() == ["North", "South", np.nan, "South", np.nan]
 
 
 def test_focus_pair_defaults_to_the_first_two_groups_and_is_none_for_one_group():

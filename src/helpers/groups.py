@@ -7,6 +7,7 @@ scatter, comparison clouds, alignment, pair verdicts) compare a *focus* pair: by
 groups; with a single group there is nothing to compare (``focus_pair`` returns None).
 """
 
+import numpy as np
 import pandas as pd
 
 from .manifest import MISSING
@@ -22,6 +23,21 @@ def report_groups(reports: pd.DataFrame, group_by: str = "region") -> pd.Series:
         raise ValueError(f"no column {group_by!r} to group by; reports.csv has: {', '.join(reports.columns)}")
     labels = reports[group_by].fillna("").astype(str).str.strip().replace("", MISSING)
     return pd.Series(labels.to_numpy(), index=reports["report_id"].to_numpy(), name=group_by)
+
+
+def group_column(report_id: pd.Series, groups: pd.Series) -> pd.Series:
+    """Each row's group (``groups``: report_id → group; NaN for a report not in it), same index as
+    ``report_id``, as a categorical whose categories are the groups in order: one small integer per row,
+    where ``report_id.map(groups)`` makes a string per row (hundreds of MB over a corpus's tokens)."""
+    report = report_id.astype("category")
+    names = pd.Index(group_order(groups))
+    per_report = names.get_indexer(report.cat.categories.map(groups, na_action="ignore"))
+    codes = report.cat.codes.to_numpy()
+    return pd.Series(
+        pd.Categorical.from_codes(np.where(codes >= 0, per_report[codes], -1), names),
+        index=report_id.index,
+        name=groups.name,
+    )
 
 
 def group_order(groups: pd.Series) -> list[str]:

@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import sparse, special, stats
 from statsmodels.stats.multitest import multipletests
 
-from .groups import report_groups
+from .groups import group_column, report_groups
 from .near_duplicates import representatives
 
 MIN_COUNT = 3  # a term is tested only if it occurs at least this often in the whole corpus
@@ -160,13 +160,14 @@ def frequency_table(tokens: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFra
 
 def group_frequencies(frequencies: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     """Per group and term: ``count``, ``rate_per_10k`` content tokens of the group, ``reports`` and
-    ``paragraphs`` using it — the report frequency table pooled by ``groups`` (report_id → group).
-    Groups in order of ``groups``, then count descending, term."""
-    freq = frequencies.assign(group=frequencies["report_id"].map(groups).astype(str))  # categorical or not
+    ``paragraphs`` using it — the report frequency table pooled by ``groups`` (report_id → group; reports
+    not in it are left out). Groups in order of ``groups``, then count descending, term."""
+    freq = frequencies.assign(group=group_column(frequencies["report_id"], groups))  # no string per row
     table = (
-        freq.groupby(["group", "term"], sort=False)
+        freq.groupby(["group", "term"], sort=False, observed=True)
         .agg(count=("count", "sum"), reports=("report_id", "nunique"), paragraphs=("paragraphs", "sum"))
         .reset_index()
+        .astype({"group": str})
     )
     totals = table.groupby("group")["count"].transform("sum")
     table.insert(3, "rate_per_10k", (table["count"] / totals * 10_000).round(2))

@@ -192,3 +192,17 @@ def test_candidate_ties_go_to_the_earlier_paragraph(monkeypatch):
     assert exact[3].tolist() == [1, 2] and exact[4][0] == exact[4][1] > 0
     for mine, theirs in zip(approx, exact, strict=True):
         np.testing.assert_array_equal(mine, theirs)
+
+
+def test_rows_of_the_fitted_matrix_are_made_alone_and_equal_exactly():
+    """The notebook's pair view makes two reports' rows only (``_rows``): they must be the very rows of the
+    matrix fitted on every paragraph — the same idf, the same terms dropped by MAX_DF, empty paragraphs too."""
+    rng = np.random.default_rng(7)
+    lengths = rng.integers(0, 12, 60)
+    codes = (rng.zipf(1.6, lengths.sum()) - 1) % 40  # a few terms in most paragraphs, dropped by MAX_DF
+    x, kept = align._fit(codes, lengths)
+    assert 0 < len(kept) < codes.max() + 1
+    rows = np.array([5, 0, 59, 17, int(np.flatnonzero(lengths == 0)[0])])
+    alone = align._rows(codes, lengths, rows)
+    assert alone.shape == (len(rows), len(kept))
+    assert (alone != x[rows]).nnz == 0

@@ -101,22 +101,11 @@ CALIBRATION_COLUMNS = [
 
 
 def body_paragraphs(blocks: pd.DataFrame) -> pd.DataFrame:
-    """The body blocks in report then reading order (report order as in ``blocks``)."""
-    body = blocks[blocks.kind == "body"]
-    order = {r: i for i, r in enumerate(blocks.report_id.unique())}
-    return body.assign(_r=body.report_id.map(order)).sort_values(["_r", "block_id"]).drop(columns="_r")
-
-
-def vectors(tables: Frames) -> tuple[pd.DataFrame, sparse.csr_matrix, np.ndarray]:
-    """The body paragraphs (index 0..n-1), their L2-normalised TF-IDF rows and the vocabulary.
-
-    A paragraph's words are its sentences' content tokens (``tokens``, ``sentences`` tables), not
-    segmented again: the same words, since sentences end at punctuation, where jieba splits anyway.
-    """
-    paras = body_paragraphs(tables["blocks"]).reset_index(drop=True)
-    codes, lengths, vocab = paragraph_terms(paras, tables["tokens"], tables["sentences"])
-    x, kept = _fit(codes, lengths)
-    return paras, x, vocab[kept]
+    """The body blocks in report then reading order (report order as in ``blocks``): one copy of the rows,
+    ordered on integer codes."""
+    body = np.flatnonzero((blocks["kind"] == "body").to_numpy())
+    report = pd.factorize(blocks["report_id"])[0][body]  # order of first appearance
+    return blocks.iloc[body[np.lexsort((blocks["block_id"].to_numpy()[body], report))]]
 
 
 def paragraph_terms(
@@ -144,11 +133,14 @@ def paragraph_terms(
 
 def similarity(tables: Frames, report_a: str, report_b: str) -> pd.DataFrame:
     """Cosine similarity of every paragraph of ``report_a`` (rows) with every one of ``report_b``
-    (columns), in reading order; vectors fitted on all reports (as in ``alignment.csv``)."""
-    paras, x, _ = vectors(tables)
+    (columns), in reading order; vectors fitted on all reports (as in ``alignment.csv``), but only the two
+    reports' rows are made (:func:`_rows`)."""
+    paras = body_paragraphs(tables["blocks"][["report_id", "block_id", "kind"]]).reset_index(drop=True)
+    codes, lengths, _ = paragraph_terms(paras, tables["tokens"], tables["sentences"])
     ia, ib = (np.flatnonzero(paras.report_id == r) for r in (report_a, report_b))
+    x = _rows(codes, lengths, np.concatenate([ia, ib]))
     return pd.DataFrame(
-        (x[ia] @ x[ib].T).toarray().round(6),
+        (x[: len(ia)] @ x[len(ia) :].T).toarray().round(6),
         index=pd.Index(paras.block_id.to_numpy()[ia], name="block_a"),
         columns=pd.Index(paras.block_id.to_numpy()[ib], name="block_b"),
     )
@@ -326,16 +318,43 @@ def _best_candidates(x: sparse.csr_matrix, group: np.ndarray, a: np.ndarray, b: 
     return a[best], group[b[best]], rank[rank <= k], b[best], sim[best]
 
 
+def _counts(codes: np.ndarray, lengths: np.ndarray, n_terms: int) -> sparse.csr_matrix:
+    """Paragraph × term counts of the term ``codes`` that follow each other (``lengths`` per paragraph)."""
+    para = np.repeat(np.arange(len(lengths)), lengths)
+    shape = (len(lengths), n_terms)
+    counts = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (para, codes)), shape=shape)
+    counts.sort_indices()
+    return counts
+
+
 def _fit(codes: np.ndarray, lengths: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
     """TF-IDF rows of the paragraphs whose term ``codes`` follow each other (``lengths`` per paragraph), as
     scikit-learn's ``TfidfVectorizer(sublinear_tf=True, max_df=MAX_DF)`` fits them, and the codes of the
     terms kept (in at most ``MAX_DF`` of the paragraphs)."""
     n, n_terms = len(lengths), int(codes.max(initial=-1)) + 1
-    para = np.repeat(np.arange(n), lengths)
-    counts = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (para, codes)), shape=(n, n_terms))
-    counts.sort_indices()
+    counts = _counts(codes, lengths, n_terms)
     kept = np.flatnonzero(np.bincount(counts.indices, minlength=n_terms) <= MAX_DF * n)
     return TfidfTransformer(sublinear_tf=True).fit_transform(counts[:, kept]).tocsr(), kept
+
+
+def _rows(codes: np.ndarray, lengths: np.ndarray, rows: np.ndarray) -> sparse.csr_matrix:
+    """The rows ``rows`` of :func:`_fit`'s matrix, equal to them, without making the others: the document
+    frequencies come from the sorted distinct (paragraph, term) cells, and the transformer is fitted on a
+    matrix with those frequencies (its column j holds df_j ones), so scikit-learn computes the same idf."""
+    n, n_terms = len(lengths), int(codes.max(initial=-1)) + 1
+    cell = np.repeat(np.arange(n, dtype=np.int64) * n_terms, lengths)
+    cell += codes
+    cell.sort()
+    df = np.bincount(cell[np.diff(cell, prepend=-1) != 0] % n_terms, minlength=n_terms)
+    del cell
+    kept = np.flatnonzero(df <= MAX_DF * n)
+    indptr = np.concatenate([[0], np.cumsum(df[kept])])
+    within = np.arange(indptr[-1]) - np.repeat(indptr[:-1], df[kept])  # rows 0..df_j - 1 of column j
+    same_df = sparse.csc_matrix((np.ones(len(within)), within, indptr), shape=(n, len(kept)))
+    start = np.concatenate([[0], np.cumsum(lengths)])
+    picked = np.concatenate([np.empty(0, codes.dtype), *(codes[start[r] : start[r + 1]] for r in rows)])
+    counts = _counts(picked, lengths[rows], n_terms)[:, kept]
+    return TfidfTransformer(sublinear_tf=True).fit(same_df).transform(counts).tocsr()
 
 
 def null_similarities(

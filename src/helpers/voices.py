@@ -274,7 +274,8 @@ def voices_by_type(quotes: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     """Speech items and distinct speakers per group × speaker type; columns ``group``, ``speaker_type``,
     ``items``, ``speakers``. ``groups`` maps report_id → group (:func:`helpers.groups.report_groups`);
     groups in its order, types in ``TYPE_LABELS`` order."""
-    q = quotes.assign(group=quotes.report_id.map(groups))
+    q = quotes[["report_id", "quote_id", "speaker", "speaker_type"]]  # not the quoted text
+    q = q.assign(group=q.report_id.map(groups))
     out = (
         q.groupby(["group", "speaker_type"])
         .agg(items=("quote_id", "size"), speakers=("speaker", lambda s: s[s != ""].nunique()))
@@ -289,7 +290,8 @@ def voice_themes(quotes: pd.DataFrame, groups: pd.Series, theme_ids: list[str]) 
     """Speech items per group × theme (an item counts once for each theme it carries); columns ``group``,
     ``theme``, ``items``; groups in the order of ``groups`` (report_id → group), themes in ``theme_ids``
     order."""
-    q = quotes.assign(group=quotes.report_id.map(groups))
+    q = quotes[["report_id", "themes"]]  # exploded: not the quoted text with each theme
+    q = q.assign(group=q.report_id.map(groups))
     long = q.assign(theme=q.themes.str.split("|")).explode("theme")
     long = long[long.theme.isin(theme_ids)]
     counts = long.groupby(["group", "theme"]).size().rename("items").reset_index()

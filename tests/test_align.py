@@ -196,7 +196,7 @@ def test_candidate_ties_go_to_the_earlier_paragraph(monkeypatch):
 
 def test_rows_of_the_fitted_matrix_are_made_alone_and_equal_exactly():
     """The notebook's pair view makes two reports' rows only (``_rows``): they must be the very rows of the
-    matrix fitted on every paragraph — the same idf, the same terms dropped by MAX_DF, empty paragraphs too."""
+    matrix fitted on every paragraph — the same idf, the same terms dropped by MAX_DF, empty ones too."""
     rng = np.random.default_rng(7)
     lengths = rng.integers(0, 12, 60)
     codes = (rng.zipf(1.6, lengths.sum()) - 1) % 40  # a few terms in most paragraphs, dropped by MAX_DF

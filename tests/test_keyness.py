@@ -180,6 +180,8 @@ def test_keyness_csv_read_back_is_the_table_the_notebooks_would_compute(corpus):
     computed = keyness.keyness_table(corpus["tokens"], corpus["sentences"], counted)
     text = dict.fromkeys(["group", "term", "test"], str)
     pd.testing.assert_frame_equal(corpus["keyness"].astype(text), computed.astype(text), check_exact=True)
+    assert keyness.is_build_test("region") and keyness.is_build_test("region", keyness.MIN_COUNT)
+    assert not keyness.is_build_test("year") and not keyness.is_build_test("region", keyness.MIN_COUNT + 1)
 
 
 def test_terms_found_by_reading_the_texts(corpus):

@@ -66,7 +66,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from .config import SEED
-from .keyness import coded
+from .keyness import coded, runs
 from .parallel import in_threads
 
 Frames = dict[str, pd.DataFrame]
@@ -345,7 +345,7 @@ def _rows(codes: np.ndarray, lengths: np.ndarray, rows: np.ndarray) -> sparse.cs
     cell = np.repeat(np.arange(n, dtype=np.int64) * n_terms, lengths)
     cell += codes
     cell.sort()
-    df = np.bincount(cell[np.diff(cell, prepend=-1) != 0] % n_terms, minlength=n_terms)
+    df = np.bincount(runs(cell)[0] % n_terms, minlength=n_terms)
     del cell
     kept = np.flatnonzero(df <= MAX_DF * n)
     indptr = np.concatenate([[0], np.cumsum(df[kept])])

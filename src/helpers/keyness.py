@@ -29,6 +29,7 @@ from .groups import group_column, report_groups
 from .near_duplicates import representatives
 
 MIN_COUNT = 3  # a term is tested only if it occurs at least this often in the whole corpus
+BUILD_GROUP_BY = "region"  # the grouping keyness.csv is computed for
 MIN_EXPECTED = 5  # below this expected count in any cell, Fisher's exact test replaces G²
 MIN_PARAGRAPHS = 3  # a distinctive term occurs in at least this many paragraphs of its group
 Q_MAX = 0.05  # BH false-discovery rate at which a term is called distinctive
@@ -114,7 +115,7 @@ def sentence_key(report: np.ndarray, sentence_id: pd.Series | np.ndarray) -> np.
     return report.astype(np.int64) << 32 | np.asarray(sentence_id, np.int64)
 
 
-def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values of ``sorted_keys`` and how often each occurs."""
     start = np.flatnonzero(np.diff(sorted_keys, prepend=sorted_keys[:1] - 1))
     return sorted_keys[start], np.diff(np.append(start, len(sorted_keys)))
@@ -137,8 +138,8 @@ def frequency_table(tokens: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFra
     cell += 1
     del c  # memory: one array per token from here, not four
     cell.sort()
-    pair, count = _runs(cell // n_blocks)
-    in_paragraph = _runs(cell)[0]
+    pair, count = runs(cell // n_blocks)
+    in_paragraph = runs(cell)[0]
     del cell
     in_paragraph = in_paragraph[in_paragraph % n_blocks > 0] // n_blocks
     paragraphs = np.searchsorted(in_paragraph, pair, "right") - np.searchsorted(in_paragraph, pair)
@@ -263,7 +264,7 @@ def _dispersion(c: Coded, group: np.ndarray, n_groups: int) -> tuple[np.ndarray,
     para *= len(c.terms)  # in place (one array per token): each token's cell, paragraph × terms + term
     para += term
     para.sort()
-    cell, f = _runs(para)
+    cell, f = runs(para)
     del para
     cell_para, cell_term = cell // len(c.terms), cell % len(c.terms)
     s = para_size[cell_para] / group_size[para_group[cell_para]]
@@ -366,11 +367,17 @@ def vocabulary_stage(frames: dict[str, pd.DataFrame], options: dict) -> dict[str
     """Build stage: ``frequencies.csv`` and ``keyness.csv`` (groups = ``region``, one report per cluster of
     near-duplicates) from ``tokens``."""
     reports = representatives(frames["reports"], frames.get("near_duplicates"))
-    groups = report_groups(reports, options.get("group_by", "region"))
+    groups = report_groups(reports, options.get("group_by", BUILD_GROUP_BY))
     return {
         "frequencies": frequency_table(frames["tokens"], frames["sentences"]),
         "keyness": keyness_table(frames["tokens"], frames["sentences"], groups),
     }
+
+
+def is_build_test(group_by: str, min_count: int = MIN_COUNT) -> bool:
+    """Whether ``keyness.csv`` is the test a notebook asks for: groups of ``BUILD_GROUP_BY`` (a near-duplicate
+    counted once, as the build counts it) and the default minimum count — then read it, not recompute it."""
+    return group_by == BUILD_GROUP_BY and min_count == MIN_COUNT
 
 
 def top_keyness(table: pd.DataFrame, group: str, n: int = 20, distinctive_only: bool = True) -> pd.DataFrame:

@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import sparse
 
 from .io import write_atomic, write_csv
-from .keyness import sentence_key, sorted_codes
+from .keyness import runs, sentence_key, sorted_codes
 
 N_TERMS = 120
 N_EDGES = 60
@@ -78,7 +78,7 @@ def incidence(tokens: pd.DataFrame) -> tuple[sparse.csr_array, pd.Index, np.ndar
     sentence += term
     del term
     sentence.sort()  # in place, then the distinct cells: a term counts once per sentence
-    cell = sentence[np.diff(sentence, prepend=-1) != 0]
+    cell = runs(sentence)[0]
     del sentence
     indptr = np.searchsorted(cell, np.arange(n_sentences + 1) * len(terms))
     counts = sparse.csr_array(

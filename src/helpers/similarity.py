@@ -18,6 +18,8 @@ from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfTransformer
 
+from .groups import group_column
+
 MAX_REPORTS = 2000
 
 
@@ -27,10 +29,8 @@ def similarity_matrix(frequencies: pd.DataFrame, units: pd.Series) -> pd.DataFra
     its group to pool a group's reports). Reports not in ``units`` are left out. ``frequencies``: the
     report × term counts of content tokens (``frequencies.csv``: ``report_id``, ``term``, ``count``),
     so the token table is never read; a unit's counts are the sum of its reports'."""
-    names = list(dict.fromkeys(units))
-    report = frequencies["report_id"].astype("category")
-    unit_of = pd.Index(names).get_indexer(report.cat.categories.map(units)).astype(np.int32)
-    unit = unit_of[report.cat.codes.to_numpy()]
+    unit_column = group_column(frequencies["report_id"], units)
+    names, unit = list(unit_column.cat.categories), unit_column.cat.codes.to_numpy()
     words = frequencies["term"].astype("category")
     terms = words.cat.categories.astype(str)
     rank = np.argsort(np.argsort(terms.to_numpy(dtype=object), kind="stable")).astype(np.int32)  # term order

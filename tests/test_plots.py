@@ -3,6 +3,8 @@
 import ast
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -26,9 +28,8 @@ def _imports(source: str) -> set[str]:
     return names
 
 
-def test_only_the_plotting_layer_imports_matplotlib_or_wordcloud():
-    analysis = [p for p in PACKAGE.rglob("*.py") if "plots" not in p.relative_to(PACKAGE).parts]
-    notebooks = {
+def _notebook_code() -> dict[Path, str]:
+    return {
         nb: "\n".join(
             c["source"] if isinstance(c["source"], str) else "".join(c["source"])
             for c in json.loads(nb.read_text(encoding="utf-8"))["cells"]
@@ -36,6 +37,11 @@ def test_only_the_plotting_layer_imports_matplotlib_or_wordcloud():
         )
         for nb in sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
     }
+
+
+def test_only_the_plotting_layer_imports_matplotlib_or_wordcloud():
+    analysis = [p for p in PACKAGE.rglob("*.py") if "plots" not in p.relative_to(PACKAGE).parts]
+    notebooks = _notebook_code()
     sources = {p: p.read_text(encoding="utf-8") for p in analysis} | notebooks
     offenders = {
         str(Path(p).relative_to(PROJ_ROOT)): sorted(n for n in _imports(s) if DRAWING.match(n))
@@ -43,6 +49,23 @@ def test_only_the_plotting_layer_imports_matplotlib_or_wordcloud():
     }
     assert len(analysis) > 10 and notebooks
     assert {p: n for p, n in offenders.items() if n} == {}
+
+
+def test_the_notebooks_imports_load_no_segmenter():
+    """Notebooks read the build's tokens: every import statement of every notebook, run in a fresh
+    interpreter, leaves jieba and jieba-rs unloaded (~100 MB a kernel would otherwise hold)."""
+    statements = [
+        ast.unparse(node)
+        for source in _notebook_code().values()
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    probe = "\n".join([*statements, "import sys", "print(sorted(m for m in sys.modules if 'jieba' in m))"])
+    command = [sys.executable, "-c", probe]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr
+    assert len(statements) > 20 and any(s.startswith("from helpers") and "plots" in s for s in statements)
+    assert run.stdout.strip() == "[]"
 
 
 def _contrast_on_white(colour: str) -> float:

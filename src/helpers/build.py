@@ -28,11 +28,11 @@ from .report_cache import (
     project_files,
     report_keys,
 )
+from .segment import DEFAULT_ENGINE as DEFAULT_SEGMENTER
 from .store import PARQUET_SCHEMAS, TableAppender, read_table, table_files, table_path, write_table
 
 BUILD_INFO = "build.json"  # what the tables were built from: inputs, grouping columns, every table's hash
 LEGACY_OUTPUTS = ("*.csv", "_inputs.sha256", BUILD_INFO)  # what releases before versioned folders wrote
-DEFAULT_SEGMENTER = "rjieba"  # = segment.DEFAULT_ENGINE (not imported here: segment loads jieba)
 Frames = dict[str, pd.DataFrame]
 Stage = Callable[[Frames, dict], Frames]
 PROGRESS_MIN_REPORTS = 20  # builds of fewer reports show no progress bars

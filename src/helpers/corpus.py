@@ -14,6 +14,7 @@ from .readers import read_blocks
 from .readers.common import ROLE_WORDS, Block
 from .readers.detect import detect_format, detect_script
 from .script import detect_convention
+from .segment import content_tokens
 from .sentence_keys import sentence_keys
 from .sentences import split_sentences
 
@@ -96,8 +97,6 @@ def check_analysable(report: Report, sentences: pd.Series) -> None:
     (none at all, or only stopwords, numbers and punctuation) raises InputError naming its file, so the build
     leaves it out like a report no reader can read (:func:`read_or_exclude`: one warning line, a row of
     ``excluded``; fatal with ``--strict``). A report with one sentence is kept."""
-    from .segment import content_tokens  # loads jieba: not imported by a build that computes no report
-
     if not any(content_tokens(s) for s in sentences):
         raise InputError(
             report.path,

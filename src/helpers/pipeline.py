@@ -30,8 +30,9 @@ AHEAD = 2  # chunks per worker submitted beyond the one being consumed
 
 
 def report_stages() -> list[Stage]:
-    """The stages computed from one report's tables, in dependency order (imported on first use: they load
-    jieba). Each takes the report's tables so far and the options and returns new tables."""
+    """The stages computed from one report's tables, in dependency order (imported on first use: a build that
+    computes no report does without their libraries). Each takes the report's tables so far and the options
+    and returns new tables."""
     from .entities import entities_stage
     from .numbers import numbers_stage
     from .practices import practices_stage

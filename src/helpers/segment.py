@@ -25,23 +25,27 @@ Extensions B–H (rare characters of personal and company names) — and to the 
 dictionary entry (红色·驿站), so such entries match.
 """
 
+from __future__ import annotations
+
 import logging
 import re
 import tempfile
 import unicodedata
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jieba
-import jieba.posseg
 import pandas as pd
-import rjieba
 import stopwordsiso
 
 from .chars import HAN
 from .config import DOMAIN_STOPWORDS, USER_DICT
 from .errors import InputError
 from .textio import read_text
+
+if TYPE_CHECKING:  # the engines load on first use (~100 MB): a notebook that reads tokens never loads them
+    import jieba.posseg
+    import rjieba
 
 ENGINES = ("rjieba", "jieba")
 DEFAULT_ENGINE = "rjieba"
@@ -97,6 +101,8 @@ def tokenizer(user_dict: Path = USER_DICT) -> jieba.Tokenizer:
     jieba's log messages are silenced and its prefix-dictionary cache goes to the system temp dir
     (never the repository or the current directory).
     """
+    import jieba
+
     jieba.setLogLevel(logging.WARNING)
     entries = read_user_dict(user_dict)
     _widen_han("".join(word for word, _, _ in entries))
@@ -116,6 +122,8 @@ def _inside_words(words: str) -> str:
 def _widen_han(words: str) -> None:
     """Make jieba's block patterns (cut, HMM, POS tagger) take every CJK ideograph plus the other
     characters written inside user-dictionary ``words`` (jieba reads these module globals at each cut)."""
+    import jieba.posseg
+
     han = HAN + re.escape(_inside_words(words))
     jieba.re_han_default = re.compile(rf"([{han}a-zA-Z0-9+#&\._%\-]+)")
     jieba.posseg.re_han_internal = re.compile(rf"([{han}a-zA-Z0-9+#&\._]+)")
@@ -125,6 +133,8 @@ def _widen_han(words: str) -> None:
 @cache
 def rust_tokenizer(user_dict: Path = USER_DICT) -> rjieba.Jieba:
     """jieba-rs with its bundled copy of jieba's ``dict.txt`` plus the project user dictionary."""
+    import rjieba
+
     tok = rjieba.Jieba()
     for word, freq, tag in read_user_dict(user_dict):
         tok.add_word(word, freq, tag)
@@ -170,6 +180,8 @@ def cut(text: str) -> list[str]:
 @cache
 def pos_tokenizer(user_dict: Path = USER_DICT) -> jieba.posseg.POSTokenizer:
     """A posseg tokenizer over ``tokenizer()`` whose tag table includes the user dictionary's tags."""
+    import jieba.posseg
+
     pos = jieba.posseg.POSTokenizer(tokenizer(user_dict))
     pos.word_tag_tab.update({word: tag for word, _, tag in read_user_dict(user_dict)})
     return pos

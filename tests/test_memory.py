@@ -1,7 +1,9 @@
 """Freed memory handed back to the operating system (``helpers.memory``)."""
 
+import gc
 import subprocess
 import sys
+import weakref
 
 import pytest
 
@@ -26,3 +28,25 @@ def test_release_returns_freed_heap_memory_to_the_system():
     """400 MB freed in 100 KB blocks stay resident under glibc until released: at least 200 MB go back."""
     run = subprocess.run([sys.executable, "-c", RELEASE], capture_output=True, text=True, check=True)
     assert int(run.stdout) >= 200
+
+
+class _Node:
+    pass
+
+
+def test_release_frees_what_only_a_reference_cycle_keeps():
+    """Objects that refer to each other (as nbconvert's exporters leave behind) are freed by ``release``,
+    without waiting for the collector's own schedule."""
+    from helpers import memory
+
+    gc.disable()
+    try:
+        node = _Node()
+        node.cycle = node
+        freed = weakref.ref(node)
+        del node
+        assert freed() is not None
+        memory.release()
+        assert freed() is None
+    finally:
+        gc.enable()

@@ -112,6 +112,18 @@ def test_the_kernel_gets_the_runners_jobs(tmp_path):
     assert (out.notebooks / "09_jobs.ipynb").exists()
 
 
+def test_a_cells_result_is_shown_but_not_kept_by_the_kernel(tmp_path):
+    """A cell ending in a large table shows it, and the kernel frees it once the notebook drops it (no
+    ``Out[n]`` or ``_`` holding every result to the end of the run; IPython keeps only the latest cell's)."""
+    made = "import weakref\nclass Table(list): ...\ntable = Table(range(3))\nkept = weakref.ref(table)\ntable"
+    freed = "import gc\ngc.collect()\nassert kept() is None, 'a displayed result is still held'"
+    nb = _notebook(tmp_path / "09_results.ipynb", made, "del table", freed)
+    out = Folders(tmp_path / "nb", tmp_path / "html", tmp_path / "figures")
+    execute(nb, out)
+    shown = nbformat.read(out.notebooks / "09_results.ipynb", as_version=4).cells[0].outputs
+    assert [o.output_type for o in shown] == ["execute_result"] and shown[0].data["text/plain"] == "[0, 1, 2]"
+
+
 @pytest.mark.parametrize(
     ("code", "problem"),
     [("import os\nos._exit(1)", "the kernel died"), ("import time\ntime.sleep(60)", "ran over 5 s")],

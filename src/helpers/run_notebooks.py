@@ -130,6 +130,7 @@ def execute(
     client = NotebookClient(
         nb,
         kernel_name=KERNEL_NAME,
+        extra_arguments=["--InteractiveShell.cache_size=0"],  # no Out[n]: a cell's result is shown, not kept
         timeout=TIMEOUT,
         resources={"metadata": {"path": str(cwd or notebook.parent)}},
     )

@@ -7,7 +7,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers import keyness, load_corpus, network, similarity, topics, validation
+from helpers import align, keyness, load_corpus, network, similarity, topics, validation
 from helpers.config import NOTEBOOKS_DIR
 from helpers.errors import InputError
 from helpers.explore import Explorer
@@ -17,6 +17,7 @@ from helpers.outputs import current
 from helpers.store import CATEGORICAL, table_files
 
 TOKEN_COLUMNS = ["report_id", "sentence_id", "token", "is_stopword"]
+CONTENT = {"tokens": [("is_stopword", "==", False)]}
 
 
 def test_only_the_tables_and_columns_asked_for_are_read(processed_root):
@@ -90,6 +91,37 @@ def test_categoricals_change_no_result(read_both_ways, name):
     assert len(plain) > 1
     as_text = {c: str for c in categorical.select_dtypes("category").columns}
     pd.testing.assert_frame_equal(categorical.astype(as_text), plain, check_dtype=False)
+
+
+def test_a_filter_reads_only_the_rows_that_pass_it(processed_root):
+    """The content filter gives the content rows of the whole table, in order, with the same categories;
+    a CSV table cannot be filtered (a plain error, not a silently unfiltered table)."""
+    tokens = load_corpus(processed_root, {"tokens": TOKEN_COLUMNS})["tokens"]
+    content = load_corpus(processed_root, {"tokens": TOKEN_COLUMNS}, filters=CONTENT)["tokens"]
+    expected = tokens[~tokens.is_stopword].reset_index(drop=True)
+    assert 0 < len(content) < len(tokens)
+    pd.testing.assert_frame_equal(content, expected)
+    with pytest.raises(ValueError, match=r"keyness\.csv: rows are filtered in Parquet tables only"):
+        load_corpus(processed_root, ["keyness"], filters={"keyness": [("g2", ">", 3.84)]})
+
+
+CONTENT_RESULTS = ["keyness", "topic documents, sampled", "network", "uncoded terms", "alignment"]
+
+
+@pytest.mark.parametrize("name", CONTENT_RESULTS)
+def test_the_content_tokens_alone_give_every_content_result(read_both_ways, processed_root, name):
+    """What counts content tokens only is the same from the tokens read with the content filter (as notebooks
+    03, 04, 05 and 07 read them) as from the whole token table."""
+    read, _ = read_both_ways
+    content = read | load_corpus(processed_root, {"tokens": TOKEN_COLUMNS}, filters=CONTENT)
+    pair = list(read["reports"].report_id[:2])
+    results = RESULTS | {
+        "alignment": lambda t, g: align.similarity(t | load_corpus(processed_root, ["blocks"]), *pair)
+    }
+    groups = report_groups(read["reports"], "region")
+    whole, filtered = results[name](read, groups), results[name](content, groups)
+    assert len(whole) > 1
+    pd.testing.assert_frame_equal(filtered, whole)
 
 
 def _load_corpus_spec(notebook) -> dict | None:

@@ -84,8 +84,7 @@ def coded(tokens: pd.DataFrame, sentences: pd.DataFrame) -> Coded:
     """The content tokens (``is_stopword`` False) of ``tokens`` as integer codes — reports, terms and
     paragraphs (``block_id`` of each token's sentence in ``sentences``) — so that counts are sparse
     matrices and sorts of integers, not group-bys over text (fast at millions of tokens)."""
-    stopword = tokens["is_stopword"].to_numpy(bool)
-    ct = tokens.loc[~stopword] if stopword.any() else tokens  # no copy of tokens without stopwords
+    ct = content_rows(tokens)
     report, reports = pd.factorize(ct["report_id"])
     report, reports = report.astype(np.int32), pd.Index(reports).astype(str)
     term, terms = sorted_codes(ct["token"])
@@ -98,6 +97,13 @@ def coded(tokens: pd.DataFrame, sentences: pd.DataFrame) -> Coded:
         row = sentence.get_indexer(sentence_key(report[at], sentence_id[at]))
         block[at] = np.where(row >= 0, block_of[row], -1)
     return Coded(report, term, block, reports, terms.rename("term"))
+
+
+def content_rows(tokens: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``tokens`` whose ``is_stopword`` is False: ``tokens`` itself when it has no stopword
+    (read with ``load_corpus``'s content filter), so that no copy is made."""
+    stopword = tokens["is_stopword"].to_numpy(bool)
+    return tokens.loc[~stopword] if stopword.any() else tokens
 
 
 def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:

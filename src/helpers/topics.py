@@ -41,6 +41,7 @@ from scipy import stats
 
 from .config import SEED
 from .inference import PARAGRAPHS, REPORTS, percentile_interval, ratio_replicates
+from .keyness import content_rows
 from .manifest import MISSING
 from .parallel import default_jobs, in_processes
 
@@ -73,7 +74,7 @@ def topic_documents(
     each report (a report without one is in ``MISSING``). See the module docstring for the vocabulary,
     ``MIN_WORDS`` and the ``max_docs`` sample.
     """
-    ct = tokens.loc[~tokens["is_stopword"].astype(bool), ["report_id", "sentence_id", "token"]]
+    ct = content_rows(tokens)
     term = pd.factorize(ct["token"])[0]
     ct = ct[np.bincount(term, minlength=1)[term] >= min_count]
     reports = pd.Index(pd.unique(tokens["report_id"])).astype(str)  # corpus order

@@ -124,6 +124,21 @@ def test_a_cells_result_is_shown_but_not_kept_by_the_kernel(tmp_path):
     assert [o.output_type for o in shown] == ["execute_result"] and shown[0].data["text/plain"] == "[0, 1, 2]"
 
 
+ARROW_CELL = """import numpy as np, psutil, pyarrow as pa, pyarrow.compute as pc
+base = pa.array(np.arange(100_000))
+dropped, kept = [pc.add(base, 1) for _ in range(400)], [pc.add(base[:100], 1) for _ in range(400)]
+del dropped
+after_del = psutil.Process().memory_info().rss"""
+
+
+def test_the_kernel_hands_back_what_a_cell_freed(tmp_path):
+    """320 MB of Arrow buffers a cell made and dropped are not resident in the next cell (the runner's kernels
+    release memory after every cell: ``helpers.memory`` as an IPython extension)."""
+    returned = "assert after_del - psutil.Process().memory_info().rss > 200 * 2**20, 'still resident'"
+    nb = _notebook(tmp_path / "09_memory.ipynb", ARROW_CELL, returned)
+    execute(nb, Folders(tmp_path / "nb", tmp_path / "html", tmp_path / "figures"))
+
+
 @pytest.mark.parametrize(
     ("code", "problem"),
     [("import os\nos._exit(1)", "the kernel died"), ("import time\ntime.sleep(60)", "ran over 5 s")],

@@ -130,7 +130,8 @@ def execute(
     client = NotebookClient(
         nb,
         kernel_name=KERNEL_NAME,
-        extra_arguments=["--InteractiveShell.cache_size=0"],  # no Out[n]: a cell's result is shown, not kept
+        # no Out[n] (a cell's result is shown, not kept); freed memory handed back after every cell
+        extra_arguments=["--InteractiveShell.cache_size=0", "--ext=helpers.memory"],
         timeout=TIMEOUT,
         resources={"metadata": {"path": str(cwd or notebook.parent)}},
     )

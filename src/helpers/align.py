@@ -120,15 +120,20 @@ def paragraph_terms(
     para_key = np.where(
         report >= 0, report * per_report + paras.block_id.to_numpy(), -2 - np.arange(len(paras))
     )
-    token_key = np.where(c.block >= 0, c.report.astype(np.int64) * per_report + c.block, -1)
-    para = pd.Index(para_key).get_indexer(token_key)
+    token_key = c.report.astype(np.int64)  # one array made in place: a token table's worth of int64 at a time
+    token_key *= per_report
+    token_key += c.block
+    token_key[c.block < 0] = -1
+    para = pd.Index(para_key).get_indexer(token_key).astype(np.int32)  # -1: not in a body paragraph
     del token_key
-    body = np.flatnonzero(para >= 0)
-    reading = body[np.argsort(para[body], kind="stable")]
+    lengths = np.bincount(para + 1, minlength=len(paras) + 1)
+    reading = np.argsort(para, kind="stable")[lengths[0] :]  # the tokens in no paragraph sort first
+    del para
+    term = c.term[reading]
     used = np.zeros(len(c.terms), dtype=bool)
-    used[c.term[body]] = True
-    codes = np.cumsum(used)[c.term[reading]] - 1
-    return codes, np.bincount(para[body], minlength=len(paras)), c.terms.to_numpy()[used]
+    used[term] = True
+    codes = (np.cumsum(used, dtype=np.int32) - 1)[term]
+    return codes, lengths[1:], c.terms.to_numpy()[used]
 
 
 def similarity(tables: Frames, report_a: str, report_b: str) -> pd.DataFrame:

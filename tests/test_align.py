@@ -195,14 +195,17 @@ def test_candidate_ties_go_to_the_earlier_paragraph(monkeypatch):
 
 
 def test_rows_of_the_fitted_matrix_are_made_alone_and_equal_exactly():
-    """The notebook's pair view makes two reports' rows only (``_rows``): they must be the very rows of the
-    matrix fitted on every paragraph — the same idf, the same terms dropped by MAX_DF, empty ones too."""
+    """The notebook's pair view weights two reports' paragraphs alone (``_weighted``), given the corpus's
+    document frequencies: they must be the very rows of the matrix fitted on every paragraph — the same idf,
+    the same terms dropped by MAX_DF, empty ones too."""
     rng = np.random.default_rng(7)
     lengths = rng.integers(0, 12, 60)
     codes = (rng.zipf(1.6, lengths.sum()) - 1) % 40  # a few terms in most paragraphs, dropped by MAX_DF
     x, kept = align._fit(codes, lengths)
     assert 0 < len(kept) < codes.max() + 1
+    counts = align._counts(codes, lengths, codes.max() + 1)
+    df = np.diff((counts > 0).tocsc().indptr)  # paragraphs containing each term
     rows = np.array([5, 0, 59, 17, int(np.flatnonzero(lengths == 0)[0])])
-    alone = align._rows(codes, lengths, rows)
+    alone = align._weighted(counts[rows], df, len(lengths))
     assert alone.shape == (len(rows), len(kept))
     assert (alone != x[rows]).nnz == 0

@@ -13,6 +13,7 @@ import sys
 import warnings
 from itertools import pairwise
 
+import numpy as np
 import pytest
 from corpora import COMPOSED_GROUPS, write_multigroup
 from matplotlib import pyplot as plt
@@ -166,6 +167,29 @@ def _figures(tables, processed):
         ),
     )
     yield "05_key_findings", plots.summary.plot_key_findings(rates, verdicts, labels, colors)
+
+
+def test_the_pair_heatmap_needs_only_the_two_reports_tokens(out):
+    """Notebook 04's heatmap from the two reports' content tokens alone (and the corpus's document frequencies
+    in ``frequencies.csv``) is the product of their rows of the matrix fitted on every body paragraph of the
+    30 reports — the vectors of ``alignment.csv``."""
+    spec = {
+        "blocks": ["report_id", "block_id", "kind"],
+        "sentences": ["report_id", "sentence_id", "block_id"],
+        "frequencies": ["term", "paragraphs"],
+        "tokens": ["report_id", "sentence_id", "token", "is_stopword"],
+    }
+    tables = load_corpus(out / "processed", spec)
+    a, b = tables["blocks"].report_id.iloc[0], tables["blocks"].report_id.iloc[-1]
+    only = {"tokens": [("is_stopword", "==", False), ("report_id", "in", [a, b])]}
+    pair = load_corpus(out / "processed", {"tokens": spec["tokens"]}, filters=only)
+    assert set(pair["tokens"].report_id) == {a, b}
+    matrix = align.similarity(tables | pair, a, b)
+    paras = align.body_paragraphs(tables["blocks"]).reset_index(drop=True)
+    x, _ = align._fit(*align.paragraph_terms(paras, tables["tokens"], tables["sentences"])[:2])
+    ia, ib = (np.flatnonzero(paras.report_id == r) for r in (a, b))
+    assert matrix.to_numpy().max() > 0
+    np.testing.assert_array_equal(matrix.to_numpy(), (x[ia] @ x[ib].T).toarray().round(6))
 
 
 def test_every_figure_of_30_reports_keeps_its_labels_apart(out):

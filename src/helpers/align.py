@@ -50,11 +50,11 @@ reading aid: among n best matches, about 5% × n pass by chance, so only a rate 
 says the two texts share practices paragraph by paragraph.
 
 The full paragraph × paragraph matrix of two reports (for the heatmap) is computed on demand by
-:func:`similarity`, not stored. Similarities are computed from sparse vectors in chunks of at most
-``CHUNK_CELLS`` (all pairs) or ``CHUNK_PAIRS`` (candidates) pairs, so memory stays bounded however many
-reports there are. With ``jobs`` above 1 the chunks (and the null's permutations) are computed by that many
-threads (SciPy's sparse products and NumPy's sorts run without the interpreter lock), and put together in
-order: the tables are the same whatever ``jobs`` is.
+:func:`similarity` from their tokens and the corpus's document frequencies, not stored. Similarities are
+computed from sparse vectors in chunks of at most ``CHUNK_CELLS`` (all pairs) or ``CHUNK_PAIRS`` (candidates)
+pairs, so memory stays bounded however many reports there are. With ``jobs`` above 1 the chunks (and the
+null's permutations) are computed by that many threads (SciPy's sparse products and NumPy's sorts run without
+the interpreter lock), and put together in order: the tables are the same whatever ``jobs`` is.
 """
 
 from functools import partial
@@ -66,7 +66,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from .config import SEED
-from .keyness import coded, runs
+from .keyness import coded
 from .parallel import in_threads
 
 Frames = dict[str, pd.DataFrame]
@@ -137,15 +137,26 @@ def paragraph_terms(
 
 
 def similarity(tables: Frames, report_a: str, report_b: str) -> pd.DataFrame:
-    """Cosine similarity of every paragraph of ``report_a`` (rows) with every one of ``report_b``
-    (columns), in reading order; vectors fitted on all reports (as in ``alignment.csv``), but only the two
-    reports' rows are made (:func:`_rows`)."""
-    paras = body_paragraphs(tables["blocks"][["report_id", "block_id", "kind"]]).reset_index(drop=True)
-    codes, lengths, _ = paragraph_terms(paras, tables["tokens"], tables["sentences"])
+    """Cosine similarity of every paragraph of ``report_a`` (rows) with every one of ``report_b`` (columns),
+    in reading order, with the vectors of ``alignment.csv`` (fitted on every body paragraph of the corpus).
+
+    ``tables``: ``blocks`` (``report_id``, ``block_id``, ``kind``), ``sentences`` (``report_id``,
+    ``sentence_id``, ``block_id``), ``frequencies`` (``term``, ``paragraphs``) and ``tokens``, of which only
+    the two reports' content tokens are used: a term's document frequency in the corpus is the sum of its
+    ``paragraphs`` over the reports (sentences are body sentences only), among as many paragraphs as there
+    are body blocks (:func:`_weighted`)."""
+    blocks = tables["blocks"][["report_id", "block_id", "kind"]]
+    paras = body_paragraphs(blocks[blocks["report_id"].isin([report_a, report_b])]).reset_index(drop=True)
+    codes, lengths, vocab = paragraph_terms(paras, tables["tokens"], tables["sentences"])
+    term = tables["frequencies"]["term"].astype("category")
+    df = np.bincount(
+        term.cat.codes, weights=tables["frequencies"]["paragraphs"], minlength=len(term.cat.categories)
+    )
+    df = df.astype(np.int64)[term.cat.categories.astype(str).get_indexer(vocab)]
+    x = _weighted(_counts(codes, lengths, len(vocab)), df, int((blocks["kind"] == "body").sum()))
     ia, ib = (np.flatnonzero(paras.report_id == r) for r in (report_a, report_b))
-    x = _rows(codes, lengths, np.concatenate([ia, ib]))
     return pd.DataFrame(
-        (x[: len(ia)] @ x[len(ia) :].T).toarray().round(6),
+        (x[ia] @ x[ib].T).toarray().round(6),
         index=pd.Index(paras.block_id.to_numpy()[ia], name="block_a"),
         columns=pd.Index(paras.block_id.to_numpy()[ib], name="block_b"),
     )
@@ -342,24 +353,16 @@ def _fit(codes: np.ndarray, lengths: np.ndarray) -> tuple[sparse.csr_matrix, np.
     return TfidfTransformer(sublinear_tf=True).fit_transform(counts[:, kept]).tocsr(), kept
 
 
-def _rows(codes: np.ndarray, lengths: np.ndarray, rows: np.ndarray) -> sparse.csr_matrix:
-    """The rows ``rows`` of :func:`_fit`'s matrix, equal to them, without making the others: the document
-    frequencies come from the sorted distinct (paragraph, term) cells, and the transformer is fitted on a
-    matrix with those frequencies (its column j holds df_j ones), so scikit-learn computes the same idf."""
-    n, n_terms = len(lengths), int(codes.max(initial=-1)) + 1
-    cell = np.repeat(np.arange(n, dtype=np.int64) * n_terms, lengths)
-    cell += codes
-    cell.sort()
-    df = np.bincount(runs(cell)[0] % n_terms, minlength=n_terms)
-    del cell
+def _weighted(counts: sparse.csr_matrix, df: np.ndarray, n: int) -> sparse.csr_matrix:
+    """TF-IDF rows of paragraph × term ``counts`` as :func:`_fit` makes them among ``n`` paragraphs in which
+    the terms occur ``df`` times (document frequencies), without the other paragraphs: the terms in more than
+    ``MAX_DF`` of them dropped, and the transformer fitted on a matrix with those frequencies (its column j
+    holds df_j ones), so scikit-learn computes the same idf."""
     kept = np.flatnonzero(df <= MAX_DF * n)
     indptr = np.concatenate([[0], np.cumsum(df[kept])])
     within = np.arange(indptr[-1]) - np.repeat(indptr[:-1], df[kept])  # rows 0..df_j - 1 of column j
     same_df = sparse.csc_matrix((np.ones(len(within)), within, indptr), shape=(n, len(kept)))
-    start = np.concatenate([[0], np.cumsum(lengths)])
-    picked = np.concatenate([np.empty(0, codes.dtype), *(codes[start[r] : start[r + 1]] for r in rows)])
-    counts = _counts(picked, lengths[rows], n_terms)[:, kept]
-    return TfidfTransformer(sublinear_tf=True).fit(same_df).transform(counts).tocsr()
+    return TfidfTransformer(sublinear_tf=True).fit(same_df).transform(counts[:, kept]).tocsr()
 
 
 def null_similarities(

@@ -89,8 +89,11 @@ def coded(tokens: pd.DataFrame, sentences: pd.DataFrame) -> Coded:
     report, reports = report.astype(np.int32), pd.Index(reports).astype(str)
     term, terms = sorted_codes(ct["token"])
     term = term.astype(np.int32)
-    sentence = pd.Index(sentence_key(reports.get_indexer(sentences["report_id"]), sentences["sentence_id"]))
-    block_of, sentence_id = sentences["block_id"].to_numpy(np.int64), ct["sentence_id"].to_numpy(np.int64)
+    of = reports.get_indexer(sentences["report_id"])
+    mine = of >= 0  # the sentences of these tokens' reports (tokens may be of a few reports only)
+    sentence = pd.Index(sentence_key(of[mine], sentences["sentence_id"].to_numpy()[mine]))
+    block_of = sentences["block_id"].to_numpy(np.int64)[mine]
+    sentence_id = ct["sentence_id"].to_numpy(np.int64)
     block = np.empty(len(ct), np.int32)
     for i in range(0, len(ct), CHUNK_TOKENS):  # the keys of a chunk at a time: memory stays bounded
         at = slice(i, i + CHUNK_TOKENS)

@@ -23,24 +23,19 @@ print((before - process.memory_info().rss) // 2**20)
 """
 
 
-ARROW = """
-import numpy as np
-import psutil
-import pyarrow as pa
-import pyarrow.compute as pc
-from helpers import memory
-
-process = psutil.Process()
-base = pa.array(np.arange(100_000))
-dropped, kept = [], []
-for i in range(400):  # 800 KB results from Arrow's own pool, between small ones that stay
-    dropped.append(pc.add(base, 1))
-    kept.append(pc.add(base[:100], 1))
+ARROW_DROPPED = """import numpy as np, psutil, pyarrow as pa, pyarrow.compute as pc
+base = pa.array(np.arange(100_000))  # 800 KB results from Arrow's own pool, between small ones that stay
+dropped, kept = [pc.add(base, 1) for _ in range(400)], [pc.add(base[:100], 1) for _ in range(400)]
 del dropped
-before = process.memory_info().rss
-memory.release()
-print((before - process.memory_info().rss) // 2**20)
+after_del = psutil.Process().memory_info().rss
 """
+ARROW = (
+    ARROW_DROPPED
+    + """from helpers import memory
+memory.release()
+print((after_del - psutil.Process().memory_info().rss) // 2**20)
+"""
+)
 
 
 def test_release_returns_what_arrows_pool_keeps():

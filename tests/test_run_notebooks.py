@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from test_memory import ARROW_DROPPED
 
 from helpers import run_notebooks
 from helpers.config import JOBS_ENV, KERNEL_NAME
@@ -124,18 +125,11 @@ def test_a_cells_result_is_shown_but_not_kept_by_the_kernel(tmp_path):
     assert [o.output_type for o in shown] == ["execute_result"] and shown[0].data["text/plain"] == "[0, 1, 2]"
 
 
-ARROW_CELL = """import numpy as np, psutil, pyarrow as pa, pyarrow.compute as pc
-base = pa.array(np.arange(100_000))
-dropped, kept = [pc.add(base, 1) for _ in range(400)], [pc.add(base[:100], 1) for _ in range(400)]
-del dropped
-after_del = psutil.Process().memory_info().rss"""
-
-
 def test_the_kernel_hands_back_what_a_cell_freed(tmp_path):
     """320 MB of Arrow buffers a cell made and dropped are not resident in the next cell (the runner's kernels
     release memory after every cell: ``helpers.memory`` as an IPython extension)."""
     returned = "assert after_del - psutil.Process().memory_info().rss > 200 * 2**20, 'still resident'"
-    nb = _notebook(tmp_path / "09_memory.ipynb", ARROW_CELL, returned)
+    nb = _notebook(tmp_path / "09_memory.ipynb", ARROW_DROPPED, returned)
     execute(nb, Folders(tmp_path / "nb", tmp_path / "html", tmp_path / "figures"))
 
 

@@ -367,11 +367,11 @@ def load_corpus(
     (recorded in ``build.json``). Grouping columns are read as text. Warns when that manifest changed
     since the build; raises InputError when there is no build or no table of a requested name.
     """
-    folder = Path(processed or processed_dir())
+    folder, filters = Path(processed or processed_dir()), filters or {}
     try:
-        return _read_tables(folder, tables, filters or {})
+        return _read_tables(folder, tables, filters)
     except FileNotFoundError:  # a build swapped in a new version and deleted ours while we read: once more
-        return _read_tables(folder, tables, filters or {})
+        return _read_tables(folder, tables, filters)
 
 
 def _read_tables(

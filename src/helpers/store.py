@@ -85,8 +85,9 @@ def read_table(
     categorical = [c for c in CATEGORICAL.get(path.stem, ()) if columns is None or c in columns]
     if path.suffix == ".parquet":
         names = columns or pq.read_schema(path).names
-        columns = {c: _parquet_column(path, c, c in categorical, filters) for c in names}
-        return pd.DataFrame(columns, copy=False)
+        return pd.DataFrame(
+            {c: _parquet_column(path, c, c in categorical, filters) for c in names}, copy=False
+        )
     if filters:
         raise ValueError(f"{path.name}: rows are filtered in Parquet tables only")
     frame = pd.read_csv(

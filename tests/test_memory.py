@@ -71,3 +71,25 @@ def test_release_frees_what_only_a_reference_cycle_keeps():
         assert freed() is None
     finally:
         gc.enable()
+
+
+def test_a_kernel_releases_after_a_cell_only_once_it_has_grown(monkeypatch):
+    """After a cell the extension releases only when the process holds more than ``RELEASE_AFTER`` above its
+    lowest since the last release (a full collection costs a quarter of a second in a notebook's kernel)."""
+    from helpers import memory
+
+    low, grown = 2**30, memory.RELEASE_AFTER
+    resident = iter(
+        [low, low + grown // 2, low + grown, low + grown + 1, low + 5, low, low + grown, low + grown + 1, 0]
+    )
+    released = []
+    monkeypatch.setattr(memory, "_resident", lambda: next(resident))
+    monkeypatch.setattr(memory, "release", lambda: released.append(True))
+    after_cell = memory._AfterCell()
+    calls = []
+    # six cells: a release past ``low + grown`` (then low + 5); the lowest since, ``low``, counts next
+    for _ in range(6):
+        before = len(released)
+        after_cell(None)
+        calls.append(len(released) > before)
+    assert calls == [False, False, True, False, False, True]

@@ -130,7 +130,7 @@ def execute(
     client = NotebookClient(
         nb,
         kernel_name=KERNEL_NAME,
-        # no Out[n] (a cell's result is shown, not kept); freed memory handed back after every cell
+        # no Out[n] (a cell's result is shown, not kept); freed memory handed back after a cell that grew it
         extra_arguments=["--InteractiveShell.cache_size=0", "--ext=helpers.memory"],
         timeout=TIMEOUT,
         resources={"metadata": {"path": str(cwd or notebook.parent)}},

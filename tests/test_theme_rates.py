@@ -107,3 +107,33 @@ def test_bootstrap_in_blocks_gives_the_same_replicates(monkeypatch):
     whole = inference.ratio_replicates(x, np.full(20, 3), "k", n_boot=300)
     monkeypatch.setattr(inference, "MAX_DRAWS", 97)  # a few replicates per block, ragged last block
     np.testing.assert_array_equal(inference.ratio_replicates(x, np.full(20, 3), "k", n_boot=300), whole)
+
+
+def test_paragraph_counts_follow_the_sentences_and_ignore_unknown_rows():
+    """Paragraphs in order of first appearance (a report's blocks need not be sorted, reports interleave as
+    given); a coded row whose sentence or theme is unknown counts nowhere; whitespace is not a character."""
+    sentences = pd.DataFrame(
+        {
+            "report_id": ["r2", "r2", "r2", "r1"],
+            "sentence_id": [0, 1, 2, 0],
+            "block_id": [1, 1, 0, 0],
+            "text": ["甲甲", "乙 乙", "丙丙丙", "丁"],
+        }
+    )
+    coded = pd.DataFrame(
+        {
+            "report_id": ["r2", "r2", "r1", "r1", "r2"],
+            "sentence_id": [0, 2, 0, 9, 1],
+            "theme": ["t", "t", "t", "t", "unknown"],
+            "n_hits": [2, 5, 1, 1, 1],
+        }
+    )
+    par = theme_rates.paragraph_counts(sentences, coded, THEMES)
+    assert par.to_dict("list") == {
+        "report_id": ["r2", "r2", "r1"],
+        "block_id": [1, 0, 0],
+        "n_sentences": [2, 1, 1],
+        "n_chars": [4, 3, 1],
+        "coded:t": [1, 1, 1],
+        "hits:t": [2, 3, 1],
+    }

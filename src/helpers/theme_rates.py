@@ -16,6 +16,7 @@ import pandas as pd
 from . import inference
 from .config import SEED
 from .corpus import n_chars
+from .keyness import sentence_key
 
 HITS_CAP = 3  # hits of one theme counted per sentence, at most
 RATE_COLUMNS = [
@@ -47,15 +48,15 @@ def paragraph_sums(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`paragraph_counts` as arrays: each paragraph's report id (object) and block id, and its counts
     (paragraphs × (2 + 2 · themes): n_sentences, n_chars, coded per theme, hits per theme; int)."""
-    sentence = pd.MultiIndex.from_arrays([sentences["report_id"], sentences["sentence_id"]])
-    rows = sentence.get_indexer(pd.MultiIndex.from_arrays([coded["report_id"], coded["sentence_id"]]))
+    report, reports = pd.factorize(sentences["report_id"])  # sentences and paragraphs keyed by one int64
+    sentence = pd.Index(sentence_key(report, sentences["sentence_id"]))
+    coded_report = reports.get_indexer(coded["report_id"])
+    rows = sentence.get_indexer(sentence_key(coded_report, coded["sentence_id"]))
     columns = pd.Index(theme_ids).get_indexer(coded["theme"])
     known = (rows >= 0) & (columns >= 0)
     hits = np.zeros((len(sentences), len(theme_ids)), dtype=int)
     np.add.at(hits, (rows[known], columns[known]), coded["n_hits"].to_numpy()[known])
-    paragraph, paragraphs = pd.MultiIndex.from_arrays(
-        [sentences["report_id"], sentences["block_id"]]
-    ).factorize()
+    paragraph, paragraphs = pd.factorize(sentence_key(report, sentences["block_id"]))
     per_sentence = np.column_stack(
         [
             np.ones(len(sentences), dtype=int),
@@ -66,8 +67,8 @@ def paragraph_sums(
     ).astype(int)
     sums = np.zeros((len(paragraphs), per_sentence.shape[1]), dtype=int)
     np.add.at(sums, paragraph, per_sentence)
-    report_ids = paragraphs.get_level_values(0).to_numpy(dtype=object)
-    return report_ids, paragraphs.get_level_values(1).to_numpy(), sums
+    report_ids = np.asarray(reports, dtype=object)[paragraphs >> 32]
+    return report_ids, paragraphs & 0xFFFFFFFF, sums
 
 
 def _counts(par: pd.DataFrame, theme_ids: list[str]) -> np.ndarray:

@@ -11,7 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from helpers.build import CROSS_REPORT_INPUTS, TOKEN_COUNTING_COLUMNS, build_info, load_corpus, stages
+from helpers.build import CROSS_REPORT_INPUTS, TOKEN_COUNTING_COLUMNS, load_corpus, stages
+from helpers.processed_folder import build_info
 
 
 def main(processed: Path, out: Path) -> None:

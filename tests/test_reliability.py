@@ -17,12 +17,13 @@ from cli import cli_build
 from filelock import FileLock
 
 from helpers import provenance
-from helpers.build import BUILD_INFO, build, load_corpus
+from helpers.build import build, load_corpus
 from helpers.codebook import load_codebook
 from helpers.config import CODEBOOK, MANIFEST, RAW_DIR
 from helpers.errors import InputError
 from helpers.inputs import sha256
 from helpers.outputs import LOCK, POINTER, current
+from helpers.processed_folder import BUILD_INFO
 from helpers.report_cache import CACHE_DIR
 
 pytestmark = pytest.mark.slow

@@ -95,6 +95,20 @@ def folders(project) -> Folders:
     )
 
 
+def test_the_runner_loads_no_data_libraries_while_the_kernels_run():
+    """``python -m helpers notebooks`` imports, in a fresh interpreter, load none of pandas, pyarrow, numpy,
+    scipy or matplotlib: the runner holds them only once the kernels are done (it writes the explorer)."""
+    heavy = ("pandas", "pyarrow", "numpy", "scipy", "matplotlib")
+    probe = (
+        "import sys\nimport helpers.__main__, helpers.run_notebooks\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}))"
+    )
+    command = [sys.executable, "-c", probe]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+
+
 def test_failing_cell_names_notebook_and_cell_without_ansi(tmp_path):
     nb = _notebook(tmp_path / "09_broken.ipynb", "x = 1", "raise ValueError('no such theme: digitisation')")
     out = Folders(tmp_path / "nb", tmp_path / "html", tmp_path / "figures")

@@ -24,8 +24,17 @@ import sys
 import warnings
 from pathlib import Path
 
-from . import labelling
-from .config import BUILD_DIR, FIGURES_DIR, FIGURES_ENV, MANIFEST, PROCESSED_DIR, PROCESSED_ENV, PROJ_ROOT
+from .codebook import REQUIRED_THEMES
+from .config import (
+    BUILD_DIR,
+    FIGURES_DIR,
+    FIGURES_ENV,
+    MANIFEST,
+    PROCESSED_DIR,
+    PROCESSED_ENV,
+    PROJ_ROOT,
+    SEED,
+)
 from .errors import UserError, WriteError
 from .outputs import LOCK_TIMEOUT
 
@@ -94,16 +103,16 @@ def main(argv: list[str] | None = None) -> int:
             default=LOCK_TIMEOUT,
             help=f"seconds to wait while another run writes the same outputs (default {LOCK_TIMEOUT:.0f})",
         )
-    labelling.add_parser(
-        sub, {"action": "store_true", "default": argparse.SUPPRESS, "help": "show tracebacks"}
-    )
+    _add_label_parser(sub, {"action": "store_true", "default": argparse.SUPPRESS, "help": "show tracebacks"})
     args = parser.parse_args(argv)
     warnings.formatwarning = _one_line
     warnings.simplefilter("once", UserWarning)
     try:
         try:
             if args.command == "label":
-                return labelling.run(args)
+                from .labelling import run  # pandas: loaded only by the commands that use it
+
+                return run(args)
             return _run(args)
         except OSError as err:
             if err.errno not in WriteError.ERRNOS:
@@ -114,6 +123,33 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code
+
+
+def _add_label_parser(sub, common: dict) -> None:
+    """The ``label`` command with its ``export``, ``import`` and ``freeze`` actions
+    (:func:`helpers.labelling.run`)."""
+    label = sub.add_parser("label", help="hand labels: export a coding sheet, import it, freeze the rules")
+    actions = label.add_subparsers(dest="action", required=True)
+    export = actions.add_parser("export", help="write a stratified, blind coding sheet (CSV + XLSX)")
+    export.add_argument("--out", type=Path, required=True, help="the sheet's path (.csv; .xlsx beside it)")
+    export.add_argument("--n", type=int, default=60, help="sentences to draw (default 60)")
+    export.add_argument("--seed", type=int, default=SEED, help="random seed of the draw and the order")
+    export.add_argument("--reports", default="", help="comma-separated report ids (default: all)")
+    export.add_argument("--strata", default=",".join(REQUIRED_THEMES), help="themes that define the strata")
+    export.add_argument("--coder", default="", help="pre-fill the coder column")
+    export.add_argument("--manifest", type=Path, default=MANIFEST)
+    export.add_argument("--processed", type=Path, default=PROCESSED_DIR)
+    imp = actions.add_parser("import", help="validate a returned sheet and merge its labels")
+    imp.add_argument("sheet", type=Path, help="the returned sheet (.xlsx, or .csv in UTF-8 or GB18030)")
+    actions.add_parser("freeze", help="record the hash of the rules; later labels are held out")
+    for action in actions.choices.values():
+        if action is not export:
+            action.add_argument("--manifest", type=Path, default=MANIFEST)
+        action.add_argument("--codebook", type=Path, default=None, help="overrides the corpus' codebook")
+        action.add_argument(
+            "--validation-dir", type=Path, default=None, help="default: the folder of the corpus' hand labels"
+        )
+        action.add_argument("--debug", **common)
 
 
 def _run(args: argparse.Namespace) -> int:

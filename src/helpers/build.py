@@ -17,8 +17,9 @@ from .errors import EXCLUDED_COLUMNS, InputError, ReportExcluded
 from .faults import checkpoint
 from .inputs import corpus_inputs, record, sha256
 from .manifest import group_columns, read_manifest, warn_empty_groups
-from .outputs import LOCK_TIMEOUT, OutputSet, current
+from .outputs import LOCK_TIMEOUT, current
 from .overrides import OVERRIDES
+from .processed_folder import BUILD_INFO, build_info, processed_set
 from .report_cache import (
     CACHE_DIR,
     CROSS_REPORT_INPUTS,
@@ -31,8 +32,6 @@ from .report_cache import (
 from .segment import DEFAULT_ENGINE as DEFAULT_SEGMENTER
 from .store import PARQUET_SCHEMAS, TableAppender, read_table, table_files, table_path, write_table
 
-BUILD_INFO = "build.json"  # what the tables were built from: inputs, grouping columns, every table's hash
-LEGACY_OUTPUTS = ("*.csv", "_inputs.sha256", BUILD_INFO)  # what releases before versioned folders wrote
 Frames = dict[str, pd.DataFrame]
 Stage = Callable[[Frames, dict], Frames]
 PROGRESS_MIN_REPORTS = 20  # builds of fewer reports show no progress bars
@@ -250,11 +249,6 @@ def _refuse_excluded(out: Path, manifest: Path) -> None:
         raise InputError(Path(manifest).parent / first.file, first.problem, first.fix)
 
 
-def processed_set(out: Path) -> OutputSet:
-    """The processed folder as an output set of its own (see :mod:`helpers.outputs`)."""
-    return OutputSet(out, {Path(out): LEGACY_OUTPUTS})
-
-
 def build(
     manifest: Path = MANIFEST,
     out: Path = PROCESSED_DIR,
@@ -326,25 +320,6 @@ def build_record(
         "coder": "codebook rules (helpers.codebook)",
         "segmenter": segmenter,
     }
-
-
-def build_info(processed: Path | None = None) -> dict:
-    """``build.json`` of the current version of a processed folder (default
-    :func:`helpers.config.processed_dir`): what it was built from. Raises InputError when the folder
-    holds no finished build."""
-    folder = Path(processed or processed_dir())
-    info = provenance.read(current(folder), BUILD_INFO)
-    if not info:
-        raise InputError(
-            folder, "no processed data here", "build it first: `python -m helpers build` (make data)"
-        )
-    return info
-
-
-def input_file(name: str, processed: Path | None = None) -> Path:
-    """The input file (``userdict``, ``stopwords``, ``codebook`` or ``labels``) a processed folder was built
-    with, as recorded in its ``build.json``."""
-    return Path(build_info(processed)["inputs"][name]["path"])
 
 
 def load_corpus(

@@ -6,7 +6,7 @@ inputs, under the same file names: ``userdict.txt`` (jieba user dictionary), ``s
 project's file of that name (``data/dictionaries/``, ``data/codebook/``, ``data/validation/``); each one
 absent comes from the project. The build records the file it used for each, with its sha256, in
 ``build.json`` in the processed folder (:func:`record`), and notebooks read them from there
-(:func:`helpers.build.input_file`).
+(:func:`helpers.processed_folder.input_file`).
 """
 
 import hashlib

@@ -1,17 +1,20 @@
 """Atomic, deterministic writes: a temp file in the target folder, then a rename."""
 
+from __future__ import annotations
+
 import codecs
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+from typing import TYPE_CHECKING
 
 from .faults import check_write
+
+if TYPE_CHECKING:  # loaded by the CSV writers only: text writes (the notebook runner's) need no pandas
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
@@ -62,6 +65,10 @@ def csv_chunks(
     table), and the rows are joined from them by Arrow (``pyarrow.compute.binary_join_element_wise``);
     pandas writes the table itself when a formatted value holds a line break or a value cannot be hashed,
     and a table of one column (where the csv module quotes an empty row) or none."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     cells = _distinct_cells(frame) if len(frame) >= distinct_from else None
     if cells is None:
         yield frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
@@ -78,6 +85,9 @@ def csv_chunks(
 def _distinct_cells(frame: pd.DataFrame) -> list[tuple[pa.Array, np.ndarray]] | None:
     """Per column, its distinct values as CSV cells (an Arrow array) and each row's index into them; None
     when pandas must write the table (see :func:`csv_chunks`)."""
+    import pandas as pd
+    import pyarrow as pa
+
     if frame.shape[1] < 2:
         return None
     out = []

@@ -33,7 +33,6 @@ import numpy as np
 import pandas as pd
 
 from .codebook import REQUIRED_THEMES, Theme, load_codebook
-from .config import MANIFEST, PROCESSED_DIR, SEED
 from .errors import InputError
 from .inputs import corpus_inputs
 from .io import write_atomic, write_csv, write_text
@@ -348,32 +347,6 @@ def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
 
 
 # --- command line ---------------------------------------------------------------------------------------
-
-
-def add_parser(sub, common: dict) -> None:
-    """The ``label`` command with its ``export``, ``import`` and ``freeze`` actions."""
-    label = sub.add_parser("label", help="hand labels: export a coding sheet, import it, freeze the rules")
-    actions = label.add_subparsers(dest="action", required=True)
-    export = actions.add_parser("export", help="write a stratified, blind coding sheet (CSV + XLSX)")
-    export.add_argument("--out", type=Path, required=True, help="the sheet's path (.csv; .xlsx beside it)")
-    export.add_argument("--n", type=int, default=60, help="sentences to draw (default 60)")
-    export.add_argument("--seed", type=int, default=SEED, help="random seed of the draw and the order")
-    export.add_argument("--reports", default="", help="comma-separated report ids (default: all)")
-    export.add_argument("--strata", default=",".join(REQUIRED_THEMES), help="themes that define the strata")
-    export.add_argument("--coder", default="", help="pre-fill the coder column")
-    export.add_argument("--manifest", type=Path, default=MANIFEST)
-    export.add_argument("--processed", type=Path, default=PROCESSED_DIR)
-    imp = actions.add_parser("import", help="validate a returned sheet and merge its labels")
-    imp.add_argument("sheet", type=Path, help="the returned sheet (.xlsx, or .csv in UTF-8 or GB18030)")
-    actions.add_parser("freeze", help="record the hash of the rules; later labels are held out")
-    for action in actions.choices.values():
-        if action is not export:
-            action.add_argument("--manifest", type=Path, default=MANIFEST)
-        action.add_argument("--codebook", type=Path, default=None, help="overrides the corpus' codebook")
-        action.add_argument(
-            "--validation-dir", type=Path, default=None, help="default: the folder of the corpus' hand labels"
-        )
-        action.add_argument("--debug", **common)
 
 
 def run(args) -> int:

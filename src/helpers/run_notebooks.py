@@ -23,7 +23,6 @@ from typing import NamedTuple
 from PIL import Image
 
 from . import memory, provenance
-from .build import BUILD_INFO, build_info, load_corpus, processed_set, read_table
 from .config import (
     BUILD_DIR,
     FIGURES_DIR,
@@ -35,11 +34,11 @@ from .config import (
     PROCESSED_ENV,
 )
 from .errors import NotebookFailed
-from .explorer_html import EXPLORER_TERMS, TABLES, write_explorer
 from .faults import checkpoint
 from .io import write_text
 from .offline_html import notebook_html
 from .outputs import LOCK_TIMEOUT, OutputSet, current
+from .processed_folder import BUILD_INFO, build_info, processed_set
 
 TIMEOUT = 900
 PARAMETER_TAGS = ("parameters", "injected-parameters")  # papermill's tags
@@ -241,7 +240,7 @@ def run_all(
                 record |= execute_many(stale, new, jobs, processed)
                 figures = write_figure_index(new.figures, notebooks)
                 write_html_index(notebooks, figures, new.html, new.figures, processed)
-                write_explorer(load_corpus(processed, TABLES), new.html / EXPLORER_PAGE, EXPLORER_TITLE)
+                write_explorer_page(processed, new.html)
                 for folder in new:
                     provenance.write(folder, {"made_by": "python -m helpers notebooks", "notebooks": record})
     print(
@@ -249,6 +248,15 @@ def run_all(
         f"{current(figures_dir, build_dir)}"
     )
     return notebooks
+
+
+def write_explorer_page(processed: Path, html_dir: Path) -> None:
+    """The term explorer ``explorer.html`` in ``html_dir``, from the tables in ``processed``. Pandas loads
+    here, once the kernels are done: while they run, the runner holds none of it."""
+    from .build import load_corpus
+    from .explorer_html import TABLES, write_explorer
+
+    write_explorer(load_corpus(processed, TABLES), html_dir / EXPLORER_PAGE, EXPLORER_TITLE)
 
 
 def figure_captions(folder: Path) -> dict[str, str]:
@@ -297,6 +305,9 @@ def write_html_index(
     """``index.html`` in ``html_dir``: the reports (id, title, source), every exported notebook by title,
     the term explorer, then every figure with its caption (linked relative to ``html_dir``, so the HTML and
     the figures of one version stay together)."""
+    from .explorer_html import EXPLORER_TERMS
+    from .store import read_table
+
     rel = Path(os.path.relpath(figures_dir, html_dir)).as_posix()
     items = "".join(
         f'<li><a href="{nb.stem}.html">{html.escape(notebook_title(nb))}</a></li>' for nb in notebooks

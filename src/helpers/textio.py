@@ -8,15 +8,20 @@ detector restricted to those two). When both read it plausibly (a short file), o
 reading gives and how to choose: an ``encoding`` column in the manifest for a report, or re-saving as UTF-8.
 """
 
+from __future__ import annotations
+
 import io
 import re
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from charset_normalizer import from_bytes
 
 from .errors import InputError
+
+if TYPE_CHECKING:  # loaded by read_csv only: the command line reads the codebook's text without pandas
+    import pandas as pd
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -32,6 +37,8 @@ def read_text(path: Path, encoding: str = "") -> str:
 
 def read_csv(path: Path, **kwargs) -> pd.DataFrame:
     """A CSV the project reads (dictionaries, labels), decoded like every text file; ``kwargs`` → pandas."""
+    import pandas as pd
+
     return pd.read_csv(io.StringIO(read_text(path)), **kwargs)
 
 

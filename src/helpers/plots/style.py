@@ -25,10 +25,10 @@ from matplotlib import font_manager
 from matplotlib.text import Text
 
 from .. import provenance
-from ..build import BUILD_INFO
 from ..config import RUN_NOTE_ENV, processed_dir
 from ..io import write_atomic
 from ..outputs import current, figures_dir
+from ..processed_folder import BUILD_INFO
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FALLBACK_FONT_FILE = "SourceHanMonoSC-Regular.otf"  # glyphs Noto Sans CJK SC lacks (see the module docstring)

@@ -6,6 +6,7 @@ the notebooks hold no LaTeX or mermaid, tables made with itables carry their Jav
 widget output is exported as the static ``text/html`` view displayed with it (``helpers.explore.show``).
 """
 
+import threading
 from pathlib import Path
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -21,13 +22,17 @@ DISPLAY_PRIORITY = [
 ]
 
 
+_local = threading.local()  # one exporter per thread: it compiles its templates once, and is not thread-safe
+
+
 def notebook_html(nb) -> str:
     """The HTML page of an executed ``nbformat`` notebook, with no script or style loaded from the network."""
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
+    if not hasattr(_local, "exporter"):
+        from nbconvert import HTMLExporter
+        from traitlets.config import Config
 
-    config = Config({"NbConvertBase": {"display_data_priority": DISPLAY_PRIORITY}})
-    exporter = HTMLExporter(
-        config=config, template_name="offline", extra_template_basedirs=[str(TEMPLATE_DIR)]
-    )
-    return exporter.from_notebook_node(nb)[0]
+        config = Config({"NbConvertBase": {"display_data_priority": DISPLAY_PRIORITY}})
+        _local.exporter = HTMLExporter(
+            config=config, template_name="offline", extra_template_basedirs=[str(TEMPLATE_DIR)]
+        )
+    return _local.exporter.from_notebook_node(nb)[0]

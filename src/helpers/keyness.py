@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import sparse, special, stats
 from statsmodels.stats.multitest import multipletests
 
+from .codes import runs, sentence_code, sorted_codes
 from .groups import group_column, report_groups
 from .near_duplicates import representatives
 
@@ -91,13 +92,13 @@ def coded(tokens: pd.DataFrame, sentences: pd.DataFrame) -> Coded:
     term = term.astype(np.int32)
     of = reports.get_indexer(sentences["report_id"])
     mine = of >= 0  # the sentences of these tokens' reports (tokens may be of a few reports only)
-    sentence = pd.Index(sentence_key(of[mine], sentences["sentence_id"].to_numpy()[mine]))
+    sentence = pd.Index(sentence_code(of[mine], sentences["sentence_id"].to_numpy()[mine]))
     block_of = sentences["block_id"].to_numpy(np.int64)[mine]
     sentence_id = ct["sentence_id"].to_numpy(np.int64)
     block = np.empty(len(ct), np.int32)
     for i in range(0, len(ct), CHUNK_TOKENS):  # the keys of a chunk at a time: memory stays bounded
         at = slice(i, i + CHUNK_TOKENS)
-        row = sentence.get_indexer(sentence_key(report[at], sentence_id[at]))
+        row = sentence.get_indexer(sentence_code(report[at], sentence_id[at]))
         block[at] = np.where(row >= 0, block_of[row], -1)
     return Coded(report, term, block, reports, terms.rename("term"))
 
@@ -107,27 +108,6 @@ def content_rows(tokens: pd.DataFrame) -> pd.DataFrame:
     (read with ``load_corpus``'s content filter), so that no copy is made."""
     stopword = tokens["is_stopword"].to_numpy(bool)
     return tokens.loc[~stopword] if stopword.any() else tokens
-
-
-def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """``values`` (text or categorical) as integer codes into their distinct values as text, sorted."""
-    codes, uniques = pd.factorize(values)
-    uniques = pd.Index(uniques).astype(str)
-    order = np.argsort(uniques.to_numpy(dtype=object), kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    return rank[codes], uniques[order]
-
-
-def sentence_key(report: np.ndarray, sentence_id: pd.Series | np.ndarray) -> np.ndarray:
-    """One int64 per sentence from its report's integer code and its ``sentence_id`` (each below 2³²)."""
-    return report.astype(np.int64) << 32 | np.asarray(sentence_id, np.int64)
-
-
-def runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of ``sorted_keys`` and how often each occurs."""
-    start = np.flatnonzero(np.diff(sorted_keys, prepend=sorted_keys[:1] - 1))
-    return sorted_keys[start], np.diff(np.append(start, len(sorted_keys)))
 
 
 def frequency_table(tokens: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:

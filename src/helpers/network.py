@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from .codes import runs, sentence_code, sorted_codes
 from .io import write_atomic, write_csv
-from .keyness import runs, sentence_key, sorted_codes
 
 N_TERMS = 120
 N_EDGES = 60
@@ -69,7 +69,7 @@ def incidence(tokens: pd.DataFrame) -> tuple[sparse.csr_array, pd.Index, np.ndar
     neither a copy of the token table nor a COO matrix is made."""
     content = np.flatnonzero(~tokens["is_stopword"].astype(bool).to_numpy())
     report = pd.Categorical(tokens["report_id"]).codes[content]
-    sentence = pd.factorize(sentence_key(report, tokens["sentence_id"].to_numpy()[content]))[0]
+    sentence = pd.factorize(sentence_code(report, tokens["sentence_id"].to_numpy()[content]))[0]
     del report
     term, terms = sorted_codes(tokens["token"].iloc[content])
     occurrences = np.bincount(term, minlength=len(terms))

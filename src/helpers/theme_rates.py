@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from . import inference
+from .codes import sentence_code
 from .config import SEED
 from .corpus import n_chars
-from .keyness import sentence_key
 
 HITS_CAP = 3  # hits of one theme counted per sentence, at most
 RATE_COLUMNS = [
@@ -49,14 +49,14 @@ def paragraph_sums(
     """:func:`paragraph_counts` as arrays: each paragraph's report id (object) and block id, and its counts
     (paragraphs × (2 + 2 · themes): n_sentences, n_chars, coded per theme, hits per theme; int)."""
     report, reports = pd.factorize(sentences["report_id"])  # sentences and paragraphs keyed by one int64
-    sentence = pd.Index(sentence_key(report, sentences["sentence_id"]))
+    sentence = pd.Index(sentence_code(report, sentences["sentence_id"]))
     coded_report = reports.get_indexer(coded["report_id"])
-    rows = sentence.get_indexer(sentence_key(coded_report, coded["sentence_id"]))
+    rows = sentence.get_indexer(sentence_code(coded_report, coded["sentence_id"]))
     columns = pd.Index(theme_ids).get_indexer(coded["theme"])
     known = (rows >= 0) & (columns >= 0)
     hits = np.zeros((len(sentences), len(theme_ids)), dtype=int)
     np.add.at(hits, (rows[known], columns[known]), coded["n_hits"].to_numpy()[known])
-    paragraph, paragraphs = pd.factorize(sentence_key(report, sentences["block_id"]))
+    paragraph, paragraphs = pd.factorize(sentence_code(report, sentences["block_id"]))
     per_sentence = np.column_stack(
         [
             np.ones(len(sentences), dtype=int),

@@ -115,11 +115,11 @@ def test_a_failing_reader_leaves_the_report_out_unless_strict(tmp_path, monkeypa
         build_frames(tmp_path / "manifest.csv", strict=True)
 
 
-def test_notebooks_strict_stops_at_an_unreadable_report_before_any_notebook_runs(runs, tmp_path, capsys):
+def test_notebooks_strict_stops_at_an_unreadable_report_before_any_notebook_runs(runs, tmp_path, capfd):
     """`make figures STRICT=1` without make: `notebooks --manifest M --out O --strict` (one line, exit 2)."""
     folder, _ = runs
     out = tmp_path / "out"
     args = ["notebooks", "--manifest", str(folder / "manifest.csv"), "--out", str(out), "--strict"]
     assert main(args) == 2
-    assert capsys.readouterr().err.startswith(f"error: {folder / 'gbk.txt'}: ")
+    assert capfd.readouterr().err.startswith(f"error: {folder / 'gbk.txt'}: ")  # printed by the build
     assert not (out / "notebooks").exists() and not (out / "figures").exists()

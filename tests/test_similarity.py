@@ -16,18 +16,23 @@ REPORTS = {  # report → its sentences as tokens; 的 is a stopword
 }
 
 
-@pytest.fixture(scope="module")
-def frequencies() -> pd.DataFrame:
+def _frequencies(copies: dict[str, str]) -> pd.DataFrame:
+    """The frequency table of reports named by ``copies``'s keys, each the copy of a report of REPORTS."""
     rows = [
-        (report, s, token, token == "的")
-        for report, sentences in REPORTS.items()
-        for s, sentence in enumerate(sentences)
+        (name, s, token, token == "的")
+        for name, report in copies.items()
+        for s, sentence in enumerate(REPORTS[report])
         for token in sentence
     ]
     tokens = pd.DataFrame(rows, columns=["report_id", "sentence_id", "token", "is_stopword"])
     sentences = tokens[["report_id", "sentence_id"]].drop_duplicates()
     sentences["block_id"] = sentences["sentence_id"]  # one sentence per paragraph
     return keyness.frequency_table(tokens, sentences)
+
+
+@pytest.fixture(scope="module")
+def frequencies() -> pd.DataFrame:
+    return _frequencies({report: report for report in REPORTS})
 
 
 def _reference(units: dict[str, list[str]]) -> np.ndarray:
@@ -55,3 +60,15 @@ def test_a_group_pools_its_reports_counts_and_reports_not_listed_are_left_out(fr
     matrix = similarity.similarity_matrix(frequencies, groups)
     assert list(matrix.index) == ["x", "y"]
     np.testing.assert_allclose(matrix.to_numpy(), _reference({"x": ["a", "c"], "y": ["b"]}), atol=1e-6)
+
+
+def test_groups_of_many_reports_pool_their_counts_alike():
+    """Three copies of each report: two groups of 2 × 8 (group, term) cells over 33 report × term rows, the
+    counts summed cell by cell rather than as one sparse entry per row; same cosine as pooled tokens."""
+    copies = {f"{report}{i}": report for i in range(3) for report in REPORTS}
+    groups = pd.Series({name: "xy"[report == "b"] for name, report in copies.items() if report != "d"})
+    frequencies = _frequencies(copies)
+    assert len(frequencies[frequencies.report_id.isin(groups.index)]) > 2 * frequencies.term.nunique()
+    matrix = similarity.similarity_matrix(frequencies, groups)
+    expected = _reference({"x": ["a", "c"] * 3, "y": ["b"] * 3})
+    np.testing.assert_allclose(matrix.to_numpy(), expected, atol=1e-6)

@@ -34,11 +34,15 @@ def similarity_matrix(frequencies: pd.DataFrame, units: pd.Series) -> pd.DataFra
     words = frequencies["term"].astype("category")
     terms = words.cat.categories.astype(str)
     rank = np.argsort(np.argsort(terms.to_numpy(dtype=object), kind="stable")).astype(np.int32)  # term order
-    keep = unit >= 0
-    counts = sparse.csr_matrix(  # duplicate (unit, term) cells, a group's reports, are summed
-        (frequencies["count"].to_numpy()[keep], (unit[keep], rank[words.cat.codes.to_numpy()[keep]])),
-        shape=(len(names), len(terms)),
-    )
+    shape = (len(names), len(terms))
+    count, term = frequencies["count"].to_numpy(), rank[words.cat.codes.to_numpy()]
+    if not (keep := unit >= 0).all():
+        count, unit, term = count[keep], unit[keep], term[keep]
+    if shape[0] * shape[1] <= len(count):  # units pool many reports each: their counts summed cell by cell
+        cell = unit.astype(np.int64) * shape[1] + term
+        counts = sparse.csr_matrix(np.bincount(cell, count, shape[0] * shape[1]).reshape(shape))
+    else:  # a unit per report: one (unit, term) cell per row
+        counts = sparse.csr_matrix((count, (unit, term)), shape=shape)
     x = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
     sim = (x @ x.T).toarray().clip(0, 1).round(6)
     np.fill_diagonal(sim, 1.0)

@@ -38,10 +38,10 @@ def similarity_matrix(frequencies: pd.DataFrame, units: pd.Series) -> pd.DataFra
     count, term = frequencies["count"].to_numpy(), rank[words.cat.codes.to_numpy()]
     if not (keep := unit >= 0).all():
         count, unit, term = count[keep], unit[keep], term[keep]
-    if shape[0] * shape[1] <= len(count):  # units pool many reports each: their counts summed cell by cell
+    if shape[0] * shape[1] <= len(count):  # fewer cells than rows (units pool many reports): summed densely
         cell = unit.astype(np.int64) * shape[1] + term
         counts = sparse.csr_matrix(np.bincount(cell, count, shape[0] * shape[1]).reshape(shape))
-    else:  # a unit per report: one (unit, term) cell per row
+    else:  # one sparse entry per row; a unit's duplicate (unit, term) entries are summed
         counts = sparse.csr_matrix((count, (unit, term)), shape=shape)
     x = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
     sim = (x @ x.T).toarray().clip(0, 1).round(6)

@@ -193,6 +193,7 @@ def test_explorer_click_on_a_point_shows_its_kwic(browser, outputs):
 
 
 ATTACK = '<img src=x onerror="window.attacked=1">'
+TOOLTIP = "#vg-tooltip-element"
 CLOSER = "</script><script>window.attacked=2</script>"
 
 
@@ -217,8 +218,9 @@ def test_explorer_shows_report_markup_as_text(browser, tmp_path):
     page, problems = open_offline(browser, path)
     search(page, "onerror")
     point = page.evaluate(FREE_POINT, POINTS + "[aria-label*=onerror]")
-    page.mouse.move(point["x"], point["y"])  # the tooltip
-    page.wait_for_timeout(300)
+    page.mouse.move(point["x"], point["y"])  # the tooltip, once it has shown the term
+    page.wait_for_function(f"() => document.querySelector({TOOLTIP!r})?.innerText.includes('onerror')")
+    tooltip = page.inner_text(TOOLTIP)
     page.mouse.click(point["x"], point["y"])
     page.wait_for_timeout(300)
     page.screenshot(path=SCREENSHOTS / "explorer_markup.png", full_page=True)
@@ -227,7 +229,7 @@ def test_explorer_shows_report_markup_as_text(browser, tmp_path):
     assert page.evaluate(KWIC_ROWS) == [
         ["甲组", CLOSER, "党建<b>引领</b>", ATTACK, "<script>window.attacked=3</script>"]
     ]
-    assert ATTACK in page.inner_text("#vg-tooltip-element")  # the tooltip shows the term as text
+    assert ATTACK in tooltip  # the tooltip shows the term as text
     assert page.title() == f"Explorer {ATTACK}"
     assert not problems, problems
     page.close()

@@ -3,6 +3,7 @@
 import codecs
 import hashlib
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -85,6 +86,47 @@ def test_tables_read_column_by_column_equal_pandas_reading_them_whole(parts, tmp
             c: pd.CategoricalDtype(sorted(set(whole[c]))) for c in store.CATEGORICAL["tokens"] if c in whole
         }
         pd.testing.assert_frame_equal(store.read_table(path, columns=columns), whole.astype(sort))
+
+
+FILTERS = {  # rows 0-8 are report d, 9-24 c, 25-29 a; row groups of 7 rows: 0-6, 7-13, 14-20, 21-27, 28-29
+    "one report": ([("report_id", "==", "a")], [3, 4]),
+    "content words of two reports": (
+        [("is_stopword", "==", False), ("report_id", "in", ["d", "a"])],
+        [0, 1, 3, 4],
+    ),
+    "every row group": ([("is_stopword", "==", False)], [0, 1, 2, 3, 4]),
+    "no row": ([("report_id", "==", "z")], []),
+}
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_a_filtered_read_decodes_only_the_row_groups_holding_its_rows(parts, tmp_path, monkeypatch, name):
+    """The rows that pass, in order, as pandas filters the whole file; the columns outside the filter are
+    decoded from the row groups holding such rows alone; categories sorted and holding every value read."""
+    filters, holding = FILTERS[name]
+    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 7)
+    path = store.write_table(pd.concat(parts[::-1], ignore_index=True), tmp_path, "tokens")
+    whole = pd.read_parquet(path)
+    expected = whole[np.logical_and.reduce([_passes(whole, condition) for condition in filters])]
+    decoded, read_row_group = [], pq.ParquetFile.read_row_group
+
+    def spy(file, group, columns):
+        decoded.append((group, *columns))
+        return read_row_group(file, group, columns)
+
+    monkeypatch.setattr(pq.ParquetFile, "read_row_group", spy)
+    read = store.read_table(path, filters=filters)
+    assert sorted(group for group, *columns in decoded if "token" in columns) == holding
+    for column in store.CATEGORICAL["tokens"]:
+        categories = list(read[column].cat.categories)
+        assert categories == sorted(categories) and set(read[column]) <= set(categories)
+    as_text = dict.fromkeys(store.CATEGORICAL["tokens"], str)
+    pd.testing.assert_frame_equal(read.astype(as_text), expected.reset_index(drop=True).astype(as_text))
+
+
+def _passes(frame: pd.DataFrame, condition: tuple) -> pd.Series:
+    column, op, value = condition
+    return frame[column].isin(value) if op == "in" else frame[column] == value
 
 
 def test_a_table_with_other_columns_is_refused(tmp_path):

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from helpers.codes import runs, sentence_code, sorted_codes
+from helpers.codes import SentenceRows, runs, sentence_code, sorted_codes
 
 
 def test_sorted_codes_number_the_distinct_values_in_sorted_order():
@@ -23,3 +23,13 @@ def test_runs_are_the_distinct_values_of_a_sorted_array_and_their_lengths():
     assert values.tolist() == [3, 5, 8] and lengths.tolist() == [2, 1, 3]
     values, lengths = runs(np.array([], dtype=np.int64))
     assert len(values) == 0 and len(lengths) == 0
+
+
+def test_sentence_rows_find_each_key_in_the_keyed_table():
+    keyed = pd.DataFrame({"report_id": ["b", "a", "b"], "sentence_id": [0, 3, 2]})
+    rows = SentenceRows(keyed)
+    found = rows.of(pd.Series(["a", "b", "b", "c", "a"]), np.array([3, 2, 0, 0, 0]))
+    assert found.tolist() == [1, 2, 0, -1, -1]  # c: no such report; (a, 0): no such sentence
+    other_categories = pd.Categorical(["b", "a"], categories=["z", "a", "b"])  # as a filtered read gives them
+    assert rows.of(other_categories, pd.Series([0, 3])).tolist() == [0, 1]
+    assert rows.of(pd.Series([], dtype=str), np.array([], np.int64)).tolist() == []

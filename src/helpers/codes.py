@@ -1,5 +1,6 @@
 """Integer codes for counting over large tables: terms as sorted codes, sentences as one int64 each, and the
-runs of a sorted code array. Codes are local to one computation (a build, a notebook's table): the stable
+runs of a sorted code array, and :class:`SentenceRows`, which finds the sentence of a token or a theme hit by
+them. Codes are local to one computation (a build, a notebook's table): the stable
 identity of a sentence across builds is its ``sentence_key`` (:mod:`helpers.sentence_keys`)."""
 
 import numpy as np
@@ -26,3 +27,21 @@ def runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values of ``sorted_keys`` and how often each occurs."""
     start = np.flatnonzero(np.diff(sorted_keys, prepend=sorted_keys[:1] - 1))
     return sorted_keys[start], np.diff(np.append(start, len(sorted_keys)))
+
+
+class SentenceRows:
+    """The rows of ``keyed`` — a table with one row per (``report_id``, ``sentence_id``): sentences, or the
+    uncoded ones — looked up by the keys of other rows (a token's sentence, a theme hit's) as int64 codes
+    (:func:`sentence_code`), not merges over text. ``of`` takes the other rows' keys in chunks of any size."""
+
+    def __init__(self, keyed: pd.DataFrame):
+        report = pd.Categorical(keyed["report_id"])
+        self._reports = report.categories.astype(str)
+        self._index = pd.Index(sentence_code(report.codes, keyed["sentence_id"]))
+
+    def of(self, report_id, sentence_id: pd.Series | np.ndarray) -> np.ndarray:
+        """For each key (``report_id``: text or categorical values; ``sentence_id``: integers, as many), the
+        position (0-based) of its row in ``keyed``; -1 where ``keyed`` has none (an unknown report too)."""
+        report = pd.Categorical(report_id)
+        code = self._reports.get_indexer(report.categories.astype(str))[report.codes]  # -1: not in keyed
+        return self._index.get_indexer(sentence_code(code, sentence_id))

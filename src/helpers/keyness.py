@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import sparse, special, stats
 from statsmodels.stats.multitest import multipletests
 
-from .codes import runs, sentence_code, sorted_codes
+from .codes import SentenceRows, runs, sorted_codes
 from .groups import group_column, report_groups
 from .near_duplicates import representatives
 
@@ -90,15 +90,12 @@ def coded(tokens: pd.DataFrame, sentences: pd.DataFrame) -> Coded:
     report, reports = report.astype(np.int32), pd.Index(reports).astype(str)
     term, terms = sorted_codes(ct["token"])
     term = term.astype(np.int32)
-    of = reports.get_indexer(sentences["report_id"])
-    mine = of >= 0  # the sentences of these tokens' reports (tokens may be of a few reports only)
-    sentence = pd.Index(sentence_code(of[mine], sentences["sentence_id"].to_numpy()[mine]))
-    block_of = sentences["block_id"].to_numpy(np.int64)[mine]
-    sentence_id = ct["sentence_id"].to_numpy(np.int64)
+    sentence, block_of = SentenceRows(sentences), sentences["block_id"].to_numpy(np.int64)
+    report_id, sentence_id = ct["report_id"].array, ct["sentence_id"].to_numpy(np.int64)
     block = np.empty(len(ct), np.int32)
     for i in range(0, len(ct), CHUNK_TOKENS):  # the keys of a chunk at a time: memory stays bounded
         at = slice(i, i + CHUNK_TOKENS)
-        row = sentence.get_indexer(sentence_code(report[at], sentence_id[at]))
+        row = sentence.of(report_id[at], sentence_id[at])
         block[at] = np.where(row >= 0, block_of[row], -1)
     return Coded(report, term, block, reports, terms.rename("term"))
 

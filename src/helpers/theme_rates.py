@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import inference
-from .codes import sentence_code
+from .codes import SentenceRows, sentence_code
 from .config import SEED
 from .corpus import n_chars
 
@@ -48,14 +48,12 @@ def paragraph_sums(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`paragraph_counts` as arrays: each paragraph's report id (object) and block id, and its counts
     (paragraphs × (2 + 2 · themes): n_sentences, n_chars, coded per theme, hits per theme; int)."""
-    report, reports = pd.factorize(sentences["report_id"])  # sentences and paragraphs keyed by one int64
-    sentence = pd.Index(sentence_code(report, sentences["sentence_id"]))
-    coded_report = reports.get_indexer(coded["report_id"])
-    rows = sentence.get_indexer(sentence_code(coded_report, coded["sentence_id"]))
+    rows = SentenceRows(sentences).of(coded["report_id"], coded["sentence_id"])
     columns = pd.Index(theme_ids).get_indexer(coded["theme"])
     known = (rows >= 0) & (columns >= 0)
     hits = np.zeros((len(sentences), len(theme_ids)), dtype=int)
     np.add.at(hits, (rows[known], columns[known]), coded["n_hits"].to_numpy()[known])
+    report, reports = pd.factorize(sentences["report_id"])  # paragraphs keyed by one int64
     paragraph, paragraphs = pd.factorize(sentence_code(report, sentences["block_id"]))
     per_sentence = np.column_stack(
         [

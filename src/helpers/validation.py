@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import inference
 from .codebook import Theme, load_codebook
-from .codes import sentence_code
+from .codes import SentenceRows
 from .config import SEED, THEME_LABELS
 from .errors import InputError
 from .keyness import CHUNK_TOKENS
@@ -150,23 +150,12 @@ def disagreements(
     return out[["theme", "kind", "report_id", "sentence_id", "matched_terms", "text"]].reset_index(drop=True)
 
 
-def _sentence_codes(report_id: pd.Categorical, sentence_id: np.ndarray, reports: pd.Index) -> np.ndarray:
-    """One int64 per sentence (:func:`helpers.codes.sentence_code`), reports coded by their place in
-    ``reports`` (negative, so matching nothing, for a report not in it); looked up per distinct report."""
-    code = reports.get_indexer(report_id.categories.astype(str))[report_id.codes]
-    return sentence_code(code, sentence_id)
-
-
-def _row_codes(frame: pd.DataFrame, reports: pd.Index) -> np.ndarray:
-    """:func:`_sentence_codes` of every row of ``frame`` (``report_id``, ``sentence_id``)."""
-    return _sentence_codes(pd.Categorical(frame["report_id"]), frame["sentence_id"].to_numpy(), reports)
-
-
 def uncoded_sentences(sentences: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
     """The sentences no theme coded (``report_id``, ``sentence_id``, ``sentence_key``, ``text``), in corpus
     order: where to look for phrasing the rules miss."""
-    reports = pd.Index(sentences["report_id"].unique()).astype(str)
-    hit = np.isin(_row_codes(sentences, reports), _row_codes(coded, reports))
+    row = SentenceRows(sentences).of(coded["report_id"], coded["sentence_id"])
+    hit = np.zeros(len(sentences), bool)
+    hit[row[row >= 0]] = True
     columns = ["report_id", "sentence_id", "sentence_key", "text"]
     return sentences.loc[~hit, columns].reset_index(drop=True)
 
@@ -178,15 +167,14 @@ def uncoded_terms(uncoded: pd.DataFrame, tokens: pd.DataFrame, top_n: int = 20) 
     at most ``top_n`` rows. Counted on integer codes (sentence keys, the tokens' categorical codes), so a
     corpus of millions of tokens needs no merge or string per token."""
     columns = ["term", "n_sentences", "count", "example"]
-    reports = pd.Index(uncoded["report_id"].unique()).astype(str)
-    sentence = pd.Index(_row_codes(uncoded, reports))
+    sentence = SentenceRows(uncoded)
     report, sentence_id = pd.Categorical(tokens["report_id"]), tokens["sentence_id"].to_numpy()
     words = tokens["token"].astype("category")
     content = ~tokens["is_stopword"].astype(bool).to_numpy()
     codes, rows = [], []
     for start in range(0, len(tokens), CHUNK_TOKENS):  # a chunk at a time: memory stays bounded
         at = start + np.flatnonzero(content[start : start + CHUNK_TOKENS])
-        row = sentence.get_indexer(_sentence_codes(report[at], sentence_id[at], reports))  # -1: coded
+        row = sentence.of(report[at], sentence_id[at])  # -1: a coded sentence
         codes.append(words.cat.codes.to_numpy()[at[row >= 0]].astype(np.int64))
         rows.append(row[row >= 0])
     code, row = np.concatenate([np.empty(0, np.int64), *codes]), np.concatenate([np.empty(0, np.intp), *rows])

@@ -32,4 +32,5 @@ def test_sentence_rows_find_each_key_in_the_keyed_table():
     assert found.tolist() == [1, 2, 0, -1, -1]  # c: no such report; (a, 0): no such sentence
     other_categories = pd.Categorical(["b", "a"], categories=["z", "a", "b"])  # as a filtered read gives them
     assert rows.of(other_categories, pd.Series([0, 3])).tolist() == [0, 1]
+    assert rows.of(pd.Series(["b", None]), np.array([2, 2])).tolist() == [2, -1]  # no report: no row
     assert rows.of(pd.Series([], dtype=str), np.array([], np.int64)).tolist() == []

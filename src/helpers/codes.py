@@ -1,7 +1,7 @@
-"""Integer codes for counting over large tables: terms as sorted codes, sentences as one int64 each, and the
-runs of a sorted code array, and :class:`SentenceRows`, which finds the sentence of a token or a theme hit by
-them. Codes are local to one computation (a build, a notebook's table): the stable
-identity of a sentence across builds is its ``sentence_key`` (:mod:`helpers.sentence_keys`)."""
+"""Integer codes for counting over large tables: terms as sorted codes, sentences as one int64 each, the runs
+of a sorted code array, and :class:`SentenceRows`, which finds the sentence of a token or a theme hit by its
+code. Codes are local to one computation (a build, a notebook's table): the stable identity of a sentence
+across builds is its ``sentence_key`` (:mod:`helpers.sentence_keys`)."""
 
 import numpy as np
 import pandas as pd
@@ -43,5 +43,6 @@ class SentenceRows:
         """For each key (``report_id``: text or categorical values; ``sentence_id``: integers, as many), the
         position (0-based) of its row in ``keyed``; -1 where ``keyed`` has none (an unknown report too)."""
         report = pd.Categorical(report_id)
-        code = self._reports.get_indexer(report.categories.astype(str))[report.codes]  # -1: not in keyed
+        known = self._reports.get_indexer(report.categories.astype(str))
+        code = np.append(known, -1)[report.codes]  # -1: a report not in keyed, or none (code -1)
         return self._index.get_indexer(sentence_code(code, sentence_id))

@@ -96,6 +96,10 @@ FILTERS = {  # rows 0-8 are report d, 9-24 c, 25-29 a; row groups of 7 rows: 0-6
     ),
     "every row group": ([("is_stopword", "==", False)], [0, 1, 2, 3, 4]),
     "no row": ([("report_id", "==", "z")], []),
+    "one of two": (
+        [[("report_id", "==", "a")], [("report_id", "==", "d"), ("is_stopword", "==", True)]],
+        [0, 1, 3, 4],
+    ),
 }
 
 
@@ -107,7 +111,7 @@ def test_a_filtered_read_decodes_only_the_row_groups_holding_its_rows(parts, tmp
     monkeypatch.setattr(store, "ROW_GROUP_ROWS", 7)
     path = store.write_table(pd.concat(parts[::-1], ignore_index=True), tmp_path, "tokens")
     whole = pd.read_parquet(path)
-    expected = whole[np.logical_and.reduce([_passes(whole, condition) for condition in filters])]
+    expected = whole[_passes(whole, filters)]
     decoded, read_row_group = [], pq.ParquetFile.read_row_group
 
     def spy(file, group, columns):
@@ -124,9 +128,11 @@ def test_a_filtered_read_decodes_only_the_row_groups_holding_its_rows(parts, tmp
     pd.testing.assert_frame_equal(read.astype(as_text), expected.reset_index(drop=True).astype(as_text))
 
 
-def _passes(frame: pd.DataFrame, condition: tuple) -> pd.Series:
-    column, op, value = condition
-    return frame[column].isin(value) if op == "in" else frame[column] == value
+def _passes(frame: pd.DataFrame, filters: list) -> np.ndarray:
+    """Which rows of ``frame`` pass pyarrow-form ``filters``: all conditions of a list, or one such list."""
+    if isinstance(filters[0], list):
+        return np.logical_or.reduce([_passes(frame, conditions) for conditions in filters])
+    return np.logical_and.reduce([frame[c].isin(v) if op == "in" else frame[c] == v for c, op, v in filters])
 
 
 def test_a_table_with_other_columns_is_refused(tmp_path):

@@ -128,6 +128,14 @@ def test_a_filtered_read_decodes_only_the_row_groups_holding_its_rows(parts, tmp
     pd.testing.assert_frame_equal(read.astype(as_text), expected.reset_index(drop=True).astype(as_text))
 
 
+def test_a_filter_on_a_missing_column_is_a_plain_error(parts, tmp_path):
+    path = store.write_table(pd.concat(parts, ignore_index=True), tmp_path, "tokens")
+    with pytest.raises(
+        ValueError, match=r"^tokens\.parquet: no column sentence to filter on; its columns: \['report_id'"
+    ):
+        store.read_table(path, filters=[("sentence", "==", 1)])
+
+
 def _passes(frame: pd.DataFrame, filters: list) -> np.ndarray:
     """Which rows of ``frame`` pass pyarrow-form ``filters``: all conditions of a list, or one such list."""
     if isinstance(filters[0], list):

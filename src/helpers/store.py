@@ -78,18 +78,15 @@ def read_table(
     """A processed table (``columns``: only these). Parquet: the schema's types; ``filters``: only the rows
     that pass them, in pyarrow's form (a list of ``(column, op, value)`` conditions that must all hold,
     ``[("is_stopword", "==", False)]``, or a list of such lists of which one must; ValueError for a CSV
-    table); only the row groups holding such rows are decoded. CSV: empty cells are NaN in numeric columns,
-    "" in text columns (no other NA strings); ``text_columns`` stay text even when they look numeric
-    (grouping values such as a year). The table's ``CATEGORICAL`` columns are categoricals whose categories
-    are sorted, so they sort and group as the text would (the categories hold every value read; unfiltered,
-    they are the whole column's)."""
+    table or a column the table lacks); only the row groups holding such rows are decoded. CSV: empty cells
+    are NaN in numeric columns, "" in text columns (no other NA strings); ``text_columns`` stay text even
+    when they look numeric (grouping values such as a year). The table's ``CATEGORICAL`` columns are
+    categoricals whose categories are sorted, so they sort and group as the text would (the categories hold
+    every value read; unfiltered, they are the whole column's)."""
     path = Path(path)
     categorical = [c for c in CATEGORICAL.get(path.stem, ()) if columns is None or c in columns]
     if path.suffix == ".parquet":
-        file = pq.ParquetFile(path, read_dictionary=categorical)
-        rows = _passing_rows(file, filters) if filters else dict.fromkeys(range(file.num_row_groups))
-        names = columns or file.schema_arrow.names
-        return pd.DataFrame({c: _parquet_column(file, c, rows, c in categorical) for c in names}, copy=False)
+        return _read_parquet(path, columns, categorical, filters)
     if filters:
         raise ValueError(f"{path.name}: rows are filtered in Parquet tables only")
     frame = pd.read_csv(
@@ -104,7 +101,20 @@ def read_table(
     return frame.assign(**{c: _sorted_categories(frame[c]) for c in categorical})
 
 
-def _passing_rows(file: pq.ParquetFile, filters: list) -> dict[int, pa.BooleanArray]:
+def _read_parquet(
+    path: Path, columns: list[str] | None, categorical: list[str], filters: list | None
+) -> pd.DataFrame:
+    """:func:`read_table` of a Parquet file, closed when the read ends, by an error too, rather than whenever
+    the reader is collected (Windows cannot replace an open file)."""
+    with pq.ParquetFile(path, read_dictionary=categorical) as file:
+        rows = (
+            _passing_rows(file, filters, path.name) if filters else dict.fromkeys(range(file.num_row_groups))
+        )
+        names = columns or file.schema_arrow.names
+        return pd.DataFrame({c: _parquet_column(file, c, rows, c in categorical) for c in names}, copy=False)
+
+
+def _passing_rows(file: pq.ParquetFile, filters: list, name: str) -> dict[int, pa.BooleanArray]:
     """For each row group of ``file`` holding a row that passes ``filters``, which of its rows do; read from
     the filters' columns alone, one row group at a time. The rows of a few reports lie in a few row groups,
     but every row group's ``report_id`` range spans most reports (the manifest interleaves groups), so
@@ -112,6 +122,10 @@ def _passing_rows(file: pq.ParquetFile, filters: list) -> dict[int, pa.BooleanAr
     token table (10,000 reports: 0.23 GB transient, 2.6 s; its row groups alone: 0.04 GB, 0.8 s)."""
     conditions = [c for part in filters for c in (part if isinstance(part, list) else [part])]
     test, keys = pq.filters_to_expression(filters), sorted({column for column, _, _ in conditions})
+    if unknown := [key for key in keys if key not in file.schema_arrow.names]:
+        raise ValueError(
+            f"{name}: no column {', '.join(unknown)} to filter on; its columns: {file.schema_arrow.names}"
+        )
     rows = {}
     for group in range(file.num_row_groups):
         values = file.read_row_group(group, columns=keys)
